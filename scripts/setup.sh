@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Idempotent set-up, run by `npm start` and `npm test` before anything else:
+#   1. the Debian packages (Redis, Chromium, the worker's build tools and libraries),
+#   2. the mediasoup worker, built offline from the npm tarball and cached outside the repo,
+#   3. the npm packages, installed with MEDIASOUP_WORKER_BIN so mediasoup's postinstall
+#      does not try to download or build anything.
+# When everything is in place it only checks, and takes a few seconds.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$CONCORD_ROOT"
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+RUNTIME_PACKAGES=(redis-server chromium)
+WORKER_PACKAGES=(g++ make pkg-config meson ninja-build libssl-dev libuv1-dev libsrtp2-dev
+  libusrsctp-dev libabsl-dev flatbuffers-compiler libflatbuffers-dev)
+# promtool checks the /metrics output in the tests.
+TEST_PACKAGES=(prometheus)
+
+wanted=("${RUNTIME_PACKAGES[@]}" "${WORKER_PACKAGES[@]}")
+if [ "${1:-}" = "--test" ]; then wanted+=("${TEST_PACKAGES[@]}"); fi
+
+# --- 1. Debian packages -------------------------------------------------------
+missing=()
+for p in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
+  if [ "$(id -u)" != 0 ]; then
+    log "missing Debian packages: ${missing[*]}"
+    log "run as root, then try again:"
+    printf '  sudo sh -c "%s"\n' "$cmd" >&2
+    exit 1
+  fi
+  log "installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- 2. mediasoup worker ------------------------------------------------------
+declared=$(node -p "require('./server/package.json').dependencies.mediasoup")
+if [ "$declared" != "$MEDIASOUP_VERSION" ]; then
+  log "server/package.json pins mediasoup $declared but scripts/lib.sh builds $MEDIASOUP_VERSION"; exit 1
+fi
+WORKER_BIN="$(worker_bin_path)"
+if [ ! -x "$WORKER_BIN" ]; then
+  mkdir -p "$(dirname "$WORKER_BIN")"
+  # One build at a time even if `npm start` and `npm test` race on a fresh machine.
+  exec 9>"$(dirname "$WORKER_BIN")/.lock"
+  flock 9
+  if [ ! -x "$WORKER_BIN" ]; then
+    log "building the mediasoup $MEDIASOUP_VERSION worker (first run only, about 5 minutes on 2 cores)"
+    work="$(mktemp -d "${TMPDIR:-/tmp}/concord-worker.XXXXXX")"
+    if ! MS_VERSION="$MEDIASOUP_VERSION" WORKDIR="$work/src" OUT="$work/mediasoup-worker" \
+        sh scripts/build-mediasoup-worker.sh >"$work/build.log" 2>&1; then
+      tail -n 40 "$work/build.log" >&2
+      log "worker build failed; full log: $work/build.log"
+      exit 1
+    fi
+    # Rename is atomic: a half-written binary is never found by the check above.
+    mv "$work/mediasoup-worker" "$WORKER_BIN.tmp" && mv "$WORKER_BIN.tmp" "$WORKER_BIN"
+    rm -rf "$work"
+    log "worker cached at $WORKER_BIN"
+  fi
+  exec 9>&-
+fi
+export MEDIASOUP_WORKER_BIN="$WORKER_BIN"
+
+# --- 3. npm packages ----------------------------------------------------------
+stamp_file="node_modules/.concord-setup"
+stamp="$(cat package-lock.json scripts/lib.sh | sha256sum | cut -c1-16) $WORKER_BIN"
+if [ ! -f "$stamp_file" ] || [ "$(cat "$stamp_file")" != "$stamp" ]; then
+  log "installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$stamp" > "$stamp_file"
+fi
+
+mkdir -p "$CONCORD_STATE"

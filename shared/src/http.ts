@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { RoleSchema } from './domain.js';
+import { SiteIdSchema } from './ids.js';
+
+/** POST /api/admin/sessions */
+export const CreateSessionBodySchema = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  sites: z
+    .array(z.strictObject({ name: z.string().trim().min(1).max(80) }))
+    .min(1)
+    .max(64),
+  /** Optional explicit id, so scripts can create a session idempotently. */
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
+});
+export type CreateSessionBody = z.infer<typeof CreateSessionBodySchema>;
+
+/** POST /api/admin/sessions/:sessionId/invites */
+export const CreateInviteBodySchema = z.strictObject({
+  role: RoleSchema,
+  siteId: SiteIdSchema.nullable(),
+  displayName: z.string().trim().min(1).max(80),
+  /** Lifetime of the invite token, default 24 h, at most 30 days. */
+  ttlSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .optional(),
+});
+export type CreateInviteBody = z.infer<typeof CreateInviteBodySchema>;
+
+export interface InviteWire {
+  role: z.infer<typeof RoleSchema>;
+  siteId: string | null;
+  displayName: string;
+  token: string;
+  url: string;
+  expiresAt: number;
+}
+
+/** GET /api/session (Authorization: Bearer <invite token>): what the join screen shows. */
+export interface SessionInfoWire {
+  session: import('./domain.js').Session;
+  invite: {
+    role: z.infer<typeof RoleSchema>;
+    siteId: string | null;
+    siteName: string | null;
+    displayName: string;
+    expiresAt: number;
+  };
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+// Branded ids: a SiteId cannot be passed where a SessionId is expected.
+// Ids are short URL-safe strings; the pattern keeps them usable as Redis key parts.
+const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
+const id = () => z.string().regex(idPattern, 'must be 1-64 characters of A-Z a-z 0-9 _ -');
+
+export const SessionIdSchema = id().brand<'SessionId'>();
+export const SiteIdSchema = id().brand<'SiteId'>();
+export const ParticipantIdSchema = id().brand<'ParticipantId'>();
+export const AgendaItemIdSchema = id().brand<'AgendaItemId'>();
+export const IssueIdSchema = id().brand<'IssueId'>();
+
+export type SessionId = z.infer<typeof SessionIdSchema>;
+export type SiteId = z.infer<typeof SiteIdSchema>;
+export type ParticipantId = z.infer<typeof ParticipantIdSchema>;
+export type AgendaItemId = z.infer<typeof AgendaItemIdSchema>;
+export type IssueId = z.infer<typeof IssueIdSchema>;
+
+// mediasoup object ids are UUIDs chosen by the server.
+export const MediaIdSchema = z.uuid();

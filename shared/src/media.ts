@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import { MediaIdSchema } from './ids.js';
+import { MediaSourceSchema } from './domain.js';
+
+// Schemas for the WebRTC parameters that mediasoup-client produces and the mediasoup
+// server consumes. They mirror mediasoup's own TypeScript types, field for field, so a
+// parsed value can be handed to mediasoup without a cast; mediasoup then checks semantics.
+
+const codecParameters = z.record(z.string(), z.union([z.string(), z.number()]));
+const RtcpFeedbackSchema = z.strictObject({
+  type: z.string().max(64),
+  parameter: z.string().max(64).optional(),
+});
+
+export const HEADER_EXTENSION_URIS = [
+  'urn:ietf:params:rtp-hdrext:sdes:mid',
+  'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id',
+  'urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id',
+  'urn:ietf:params:rtp-hdrext:ssrc-audio-level',
+  'urn:3gpp:video-orientation',
+  'urn:ietf:params:rtp-hdrext:toffset',
+  'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01',
+  'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time',
+  'http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time',
+  'http://www.webrtc.org/experiments/rtp-hdrext/playout-delay',
+  'https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension',
+] as const;
+const HeaderExtensionUriSchema = z.enum(HEADER_EXTENSION_URIS);
+
+export const RtpParametersSchema = z.strictObject({
+  mid: z.string().max(32).optional(),
+  msid: z.string().max(256).optional(),
+  codecs: z
+    .array(
+      z.strictObject({
+        mimeType: z.string().max(64),
+        payloadType: z.number().int().min(0).max(127),
+        clockRate: z.number().int().positive(),
+        channels: z.number().int().positive().optional(),
+        parameters: codecParameters.optional(),
+        rtcpFeedback: z.array(RtcpFeedbackSchema).max(32).optional(),
+      }),
+    )
+    .min(1)
+    .max(16),
+  headerExtensions: z
+    .array(
+      z.strictObject({
+        uri: HeaderExtensionUriSchema,
+        id: z.number().int().min(1).max(255),
+        encrypt: z.boolean().optional(),
+        parameters: codecParameters.optional(),
+      }),
+    )
+    .max(32)
+    .optional(),
+  encodings: z
+    .array(
+      z.strictObject({
+        ssrc: z.number().int().nonnegative().optional(),
+        rid: z.string().max(32).optional(),
+        codecPayloadType: z.number().int().optional(),
+        rtx: z.strictObject({ ssrc: z.number().int().nonnegative() }).optional(),
+        dtx: z.boolean().optional(),
+        scalabilityMode: z.string().max(16).optional(),
+        scaleResolutionDownBy: z.number().positive().optional(),
+        maxBitrate: z.number().positive().optional(),
+        maxFramerate: z.number().positive().optional(),
+        adaptivePtime: z.boolean().optional(),
+        priority: z.enum(['very-low', 'low', 'medium', 'high']).optional(),
+        networkPriority: z.enum(['very-low', 'low', 'medium', 'high']).optional(),
+        active: z.boolean().optional(),
+      }),
+    )
+    .max(8)
+    .optional(),
+  rtcp: z
+    .strictObject({
+      cname: z.string().max(256).optional(),
+      reducedSize: z.boolean().optional(),
+      mux: z.boolean().optional(),
+    })
+    .optional(),
+});
+export type RtpParametersWire = z.infer<typeof RtpParametersSchema>;
+
+export const RtpCapabilitiesSchema = z.strictObject({
+  codecs: z
+    .array(
+      z.strictObject({
+        kind: z.enum(['audio', 'video']),
+        mimeType: z.string().max(64),
+        preferredPayloadType: z.number().int().min(0).max(127),
+        clockRate: z.number().int().positive(),
+        channels: z.number().int().positive().optional(),
+        parameters: codecParameters.optional(),
+        rtcpFeedback: z.array(RtcpFeedbackSchema).max(32).optional(),
+      }),
+    )
+    .max(64)
+    .optional(),
+  headerExtensions: z
+    .array(
+      z.strictObject({
+        kind: z.enum(['audio', 'video']),
+        uri: HeaderExtensionUriSchema,
+        preferredId: z.number().int().min(1).max(255),
+        preferredEncrypt: z.boolean().optional(),
+        direction: z.enum(['sendrecv', 'sendonly', 'recvonly', 'inactive']).optional(),
+      }),
+    )
+    .max(64)
+    .optional(),
+});
+export type RtpCapabilitiesWire = z.infer<typeof RtpCapabilitiesSchema>;
+
+export const DtlsParametersSchema = z.strictObject({
+  role: z.enum(['auto', 'client', 'server']).optional(),
+  fingerprints: z
+    .array(
+      z.strictObject({
+        algorithm: z.enum(['sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512']),
+        value: z.string().max(256),
+      }),
+    )
+    .min(1)
+    .max(8),
+});
+
+// ---- request payloads ----
+export const CreateTransportSchema = z.strictObject({ direction: z.enum(['send', 'recv']) });
+export const ConnectTransportSchema = z.strictObject({
+  transportId: MediaIdSchema,
+  dtlsParameters: DtlsParametersSchema,
+});
+export const RestartIceSchema = z.strictObject({ transportId: MediaIdSchema });
+export const ProduceSchema = z.strictObject({
+  transportId: MediaIdSchema,
+  kind: z.enum(['audio', 'video']),
+  rtpParameters: RtpParametersSchema,
+  source: MediaSourceSchema,
+  paused: z.boolean().optional(),
+});
+export const ConsumeSchema = z.strictObject({
+  transportId: MediaIdSchema,
+  producerId: MediaIdSchema,
+  rtpCapabilities: RtpCapabilitiesSchema,
+});
+export const ProducerRefSchema = z.strictObject({ producerId: MediaIdSchema });
+export const ConsumerRefSchema = z.strictObject({ consumerId: MediaIdSchema });
+export const ConsumerLayersSchema = z.strictObject({
+  consumerId: MediaIdSchema,
+  spatialLayer: z.number().int().min(0).max(3),
+  temporalLayer: z.number().int().min(0).max(3).optional(),
+});
+
+// ---- reply payloads (server-built, typed only) ----
+export interface TransportOptionsWire {
+  id: string;
+  iceParameters: { usernameFragment: string; password: string; iceLite?: boolean };
+  iceCandidates: {
+    foundation: string;
+    priority: number;
+    address: string;
+    ip?: string;
+    protocol: 'udp' | 'tcp';
+    port: number;
+    type: 'host' | 'srflx' | 'prflx' | 'relay';
+    tcpType?: 'active' | 'passive' | 'so';
+  }[];
+  dtlsParameters: z.infer<typeof DtlsParametersSchema>;
+}
+export interface ConsumerOptionsWire {
+  id: string;
+  producerId: string;
+  kind: 'audio' | 'video';
+  rtpParameters: RtpParametersWire;
+  participantId: string;
+  source: z.infer<typeof MediaSourceSchema>;
+  producerPaused: boolean;
+}
