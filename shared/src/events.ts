@@ -3,7 +3,7 @@ import type { Participant, ProducerInfo, Session } from './domain.js';
 import type { JoinSession } from './auth.js';
 import type {
   ConsumerOptionsWire,
-  RtpCapabilitiesWire,
+  RouterRtpCapabilitiesOut,
   TransportOptionsWire,
 } from './media.js';
 import type { z } from 'zod';
@@ -46,7 +46,7 @@ export interface ClientToServerEvents {
   'session:leave': (payload: Record<string, never>, ack: Ack<null>) => void;
   'media:getRouterRtpCapabilities': (
     payload: Record<string, never>,
-    ack: Ack<RtpCapabilitiesWire>,
+    ack: Ack<RouterRtpCapabilitiesOut>,
   ) => void;
   'media:createTransport': (
     payload: In<typeof CreateTransportSchema>,

@@ -83,6 +83,13 @@ export const RtpParametersSchema = z.strictObject({
     .optional(),
 });
 export type RtpParametersWire = z.infer<typeof RtpParametersSchema>;
+type Codec = RtpParametersWire['codecs'][number];
+type HeaderExtension = NonNullable<RtpParametersWire['headerExtensions']>[number];
+/** RTP parameters as the server sends them (mediasoup types codec parameters as unknown). */
+export type RtpParametersOut = Omit<RtpParametersWire, 'codecs' | 'headerExtensions'> & {
+  codecs: (Omit<Codec, 'parameters'> & { parameters?: Record<string, unknown> })[];
+  headerExtensions?: (Omit<HeaderExtension, 'parameters'> & { parameters?: Record<string, unknown> })[];
+};
 
 export const RtpCapabilitiesSchema = z.strictObject({
   codecs: z
@@ -113,6 +120,14 @@ export const RtpCapabilitiesSchema = z.strictObject({
     .optional(),
 });
 export type RtpCapabilitiesWire = z.infer<typeof RtpCapabilitiesSchema>;
+type CodecCapability = NonNullable<RtpCapabilitiesWire['codecs']>[number];
+/** The router's capabilities as the server sends them (codec parameters typed as unknown). */
+export type RouterRtpCapabilitiesOut = Omit<RtpCapabilitiesWire, 'codecs'> & {
+  codecs?: (Omit<CodecCapability, 'parameters' | 'preferredPayloadType'> & {
+    preferredPayloadType?: number;
+    parameters?: Record<string, unknown>;
+  })[];
+};
 
 export const DtlsParametersSchema = z.strictObject({
   role: z.enum(['auto', 'client', 'server']).optional(),
@@ -174,7 +189,7 @@ export interface ConsumerOptionsWire {
   id: string;
   producerId: string;
   kind: 'audio' | 'video';
-  rtpParameters: RtpParametersWire;
+  rtpParameters: RtpParametersOut;
   participantId: string;
   source: z.infer<typeof MediaSourceSchema>;
   producerPaused: boolean;

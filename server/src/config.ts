@@ -1,0 +1,102 @@
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+// The one place environment variables are read. Everything else receives a Config.
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const port = z.coerce.number().int().min(0).max(65535);
+const EnvSchema = z.object({
+  /** HTTP and Socket.IO port. Default 3000; 0 picks a free port (tests). */
+  PORT: port.default(3000),
+  /** Interface the HTTP server binds. Default 0.0.0.0. */
+  HOST: z.string().default('0.0.0.0'),
+  /** Base URL printed in invite links. Default http://localhost:<PORT>. */
+  PUBLIC_URL: z.url().optional(),
+  /** Redis connection URL (required; `npm start` starts a local one when it is unset). */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+  /** Secret that signs invite tokens (HS256). Required, at least 32 characters. */
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  /** Secret for the admin HTTP API (Authorization: Bearer). Required, at least 16 characters. */
+  ADMIN_SECRET: z.string().min(16, 'must be at least 16 characters'),
+  /** IP mediasoup listens on for RTP. Default 127.0.0.1, or 0.0.0.0 when ANNOUNCED_IP is set. */
+  RTC_LISTEN_IP: z.union([z.ipv4(), z.ipv6()]).optional(),
+  /** Public IP or host name given to browsers in ICE candidates. Default: the listen IP. */
+  ANNOUNCED_IP: z.string().min(1).optional(),
+  /** RTC port range for WebRTC transports. Default 40000-49999. */
+  RTC_MIN_PORT: port.default(40000),
+  RTC_MAX_PORT: port.default(49999),
+  /** mediasoup workers (one per core by default). */
+  MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  /** mediasoup worker log level. Default warn. */
+  MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+  /** pino log level. Default info. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Pretty, human-readable logs (npm start sets it). Default false: JSON lines. */
+  LOG_PRETTY: z.enum(['true', 'false']).default('false'),
+  /** Built client served by the server. Default client/dist in the repo. */
+  CLIENT_DIST: z.string().default(path.join(repoRoot, 'client/dist')),
+  /** How long a dropped participant keeps its place before it is removed. Default 30 s. */
+  RECONNECT_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+  /** Default lifetime of invite tokens. Default 24 h. */
+  INVITE_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 3600),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string | null;
+  redisUrl: string;
+  jwtSecret: string;
+  adminSecret: string;
+  rtc: {
+    listenIp: string;
+    announcedAddress: string | undefined;
+    minPort: number;
+    maxPort: number;
+  };
+  mediasoup: { numWorkers: number; logLevel: 'debug' | 'warn' | 'error' | 'none' };
+  log: { level: string; pretty: boolean };
+  clientDist: string;
+  reconnectGraceMs: number;
+  inviteTtlSeconds: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Builds the config from an environment (process.env by default), failing with every problem listed. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.RTC_MIN_PORT > e.RTC_MAX_PORT) {
+    throw new ConfigError('invalid configuration:\n  RTC_MIN_PORT: must not exceed RTC_MAX_PORT');
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL ?? null,
+    redisUrl: e.REDIS_URL,
+    jwtSecret: e.JWT_SECRET,
+    adminSecret: e.ADMIN_SECRET,
+    rtc: {
+      listenIp: e.RTC_LISTEN_IP ?? (e.ANNOUNCED_IP ? '0.0.0.0' : '127.0.0.1'),
+      announcedAddress: e.ANNOUNCED_IP,
+      minPort: e.RTC_MIN_PORT,
+      maxPort: e.RTC_MAX_PORT,
+    },
+    mediasoup: {
+      numWorkers: e.MEDIASOUP_WORKERS ?? os.availableParallelism(),
+      logLevel: e.MEDIASOUP_LOG_LEVEL,
+    },
+    log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY === 'true' },
+    clientDist: e.CLIENT_DIST,
+    reconnectGraceMs: e.RECONNECT_GRACE_MS,
+    inviteTtlSeconds: e.INVITE_TTL_SECONDS,
+  };
+}

@@ -1,0 +1,4 @@
+/** Exhaustiveness guard for switches over unions. */
+export function assertUnreachable(value: never): never {
+  throw new Error(`unreachable: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,109 @@
+import {
+  ErrorCode,
+  SessionIdSchema,
+  SiteIdSchema,
+  type Participant,
+  type Session,
+  type SessionId,
+  type SessionStatus,
+  type Site,
+  type SiteId,
+  type TokenClaims,
+} from '@concord/shared';
+import { assertUnreachable } from './assert.js';
+
+// Session rules as plain functions over plain data: no I/O, no clock of their own.
+
+export interface NewSession {
+  id: string;
+  title: string;
+  siteNames: readonly string[];
+}
+
+/** Readable, stable site ids from their names ("Daraa" → "daraa"), unique within a session. */
+export function siteIdsFor(names: readonly string[]): Site[] {
+  const used = new Set<string>();
+  return names.map((name, index) => {
+    const slug = name
+      .normalize('NFKD')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 48);
+    let id = slug.length > 0 ? slug : `site-${index + 1}`;
+    for (let n = 2; used.has(id); n++) {
+      id = `${slug.length > 0 ? slug : 'site'}-${n}`;
+    }
+    used.add(id);
+    return { id: SiteIdSchema.parse(id), name };
+  });
+}
+
+export function newSession(input: NewSession, nowMs: number): Session {
+  return {
+    id: SessionIdSchema.parse(input.id),
+    title: input.title,
+    status: 'open',
+    sites: siteIdsFor(input.siteNames),
+    locked: false,
+    createdAt: nowMs,
+    version: 0,
+  };
+}
+
+export function findSite(session: Session, siteId: SiteId | null): Site | null {
+  if (siteId === null) {
+    return null;
+  }
+  return session.sites.find((s) => s.id === siteId) ?? null;
+}
+
+export type JoinRefusal = { code: ErrorCode; message: string };
+
+/**
+ * Whether the holder of `claims` may enter `session` now. `rejoining` is true when the
+ * participant already has a place (a reconnect), which a locked session still honours.
+ */
+export function joinRefusal(session: Session, claims: TokenClaims, rejoining: boolean): JoinRefusal | null {
+  if (claims.sid !== session.id) {
+    return { code: ErrorCode.FORBIDDEN, message: 'this invite is for another session' };
+  }
+  if (claims.site !== null && findSite(session, claims.site) === null) {
+    return { code: ErrorCode.FORBIDDEN, message: 'this invite names a site that is not part of the session' };
+  }
+  switch (session.status) {
+    case 'closed':
+      return { code: ErrorCode.SESSION_CLOSED, message: 'the session is closed' };
+    case 'scheduled':
+    case 'open':
+    case 'in_progress':
+    case 'adjourned':
+      break;
+    default:
+      return assertUnreachable(session.status);
+  }
+  if (session.locked && !rejoining && claims.role !== 'chair') {
+    return { code: ErrorCode.SESSION_LOCKED, message: 'the session is locked' };
+  }
+  return null;
+}
+
+const NEXT_STATUSES: Record<SessionStatus, readonly SessionStatus[]> = {
+  scheduled: ['open', 'closed'],
+  open: ['in_progress', 'closed'],
+  in_progress: ['adjourned', 'closed'],
+  adjourned: ['in_progress', 'closed'],
+  closed: [],
+};
+
+export function canTransition(from: SessionStatus, to: SessionStatus): boolean {
+  return NEXT_STATUSES[from].includes(to);
+}
+
+/** The label a grid tile or a log line uses for a participant. */
+export function participantLabel(session: Session, p: Pick<Participant, 'siteId' | 'displayName'>): string {
+  const site = findSite(session, p.siteId);
+  return site ? `${site.name} · ${p.displayName}` : p.displayName;
+}
+
+export type { SessionId };

@@ -1,0 +1,88 @@
+import { ErrorCode, type WireError } from '@concord/shared';
+import { z } from 'zod';
+
+/** Base of every error that is meant to reach a client; carries a code from the protocol. */
+export class ConcordError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+  toWire(): WireError {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export class ValidationError extends ConcordError {
+  constructor(message: string) {
+    super(ErrorCode.INVALID_PAYLOAD, message);
+  }
+  static fromZod(error: z.ZodError): ValidationError {
+    const first = error.issues.slice(0, 3).map((i) => {
+      const where = i.path.length > 0 ? i.path.join('.') : 'payload';
+      return `${where}: ${i.message}`;
+    });
+    return new ValidationError(`invalid payload (${first.join('; ')})`);
+  }
+}
+
+export class AuthError extends ConcordError {
+  constructor(code: typeof ErrorCode.UNAUTHENTICATED | typeof ErrorCode.TOKEN_EXPIRED, message: string) {
+    super(code, message);
+  }
+}
+
+export class ForbiddenError extends ConcordError {
+  constructor(message: string) {
+    super(ErrorCode.FORBIDDEN, message);
+  }
+}
+
+export class NotFoundError extends ConcordError {
+  constructor(what: string) {
+    super(ErrorCode.NOT_FOUND, `${what} not found`);
+  }
+}
+
+export class ConflictError extends ConcordError {
+  constructor(message: string) {
+    super(ErrorCode.CONFLICT, message);
+  }
+}
+
+export class MediaError extends ConcordError {
+  constructor(message: string, code: typeof ErrorCode.MEDIA_ERROR | typeof ErrorCode.MEDIA_UNAVAILABLE = ErrorCode.MEDIA_ERROR) {
+    super(code, message);
+  }
+}
+
+/** The single mapping from error codes to HTTP statuses. */
+export const httpStatusFor: Record<ErrorCode, number> = {
+  INVALID_PAYLOAD: 400,
+  PROTOCOL_MISMATCH: 400,
+  UNAUTHENTICATED: 401,
+  TOKEN_EXPIRED: 401,
+  FORBIDDEN: 403,
+  NOT_JOINED: 409,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  SESSION_CLOSED: 410,
+  SESSION_LOCKED: 423,
+  RATE_LIMITED: 429,
+  MEDIA_UNAVAILABLE: 503,
+  MEDIA_ERROR: 500,
+  INTERNAL: 500,
+};
+
+/** Turns anything thrown into a wire error; unknown errors never leak their message. */
+export function toWireError(err: unknown): WireError {
+  if (err instanceof ConcordError) {
+    return err.toWire();
+  }
+  if (err instanceof z.ZodError) {
+    return ValidationError.fromZod(err).toWire();
+  }
+  return { code: ErrorCode.INTERNAL, message: 'internal error' };
+}

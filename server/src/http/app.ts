@@ -1,0 +1,149 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Request, type Response, type NextFunction } from 'express';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import {
+  CreateInviteBodySchema,
+  CreateSessionBodySchema,
+  ErrorCode,
+  SessionIdSchema,
+  ok,
+  type SessionInfoWire,
+} from '@concord/shared';
+import { randomBytes } from 'node:crypto';
+import type { InviteService } from '../auth/invites.js';
+import type { TokenService } from '../auth/tokens.js';
+import { findSite, newSession } from '../domain/session.js';
+import { ConcordError, ConflictError, ForbiddenError, ValidationError } from '../errors.js';
+import type { Health } from '../health/health.js';
+import type { Logger } from '../logger.js';
+import type { SessionStore } from '../store/sessionStore.js';
+import { errorMiddleware, participantClaims, requireAdmin } from './middleware.js';
+import { defaultInvites } from './invites.js';
+
+/** HTTP requests per minute per client address on the API. */
+const API_REQUESTS_PER_MINUTE = 300;
+const JSON_BODY_LIMIT = '64kb';
+
+export interface HttpDeps {
+  store: SessionStore;
+  tokens: TokenService;
+  invites: InviteService;
+  health: Health;
+  adminSecret: string;
+  clientDist: string;
+  log: Logger;
+}
+
+type Async = (req: Request, res: Response, next: NextFunction) => Promise<void>;
+/** Express 5 forwards rejected promises to the error middleware; this keeps handlers typed. */
+const route = (fn: Async) => fn;
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    throw ValidationError.fromZod(r.error);
+  }
+  return r.data;
+}
+
+export function createHttpApp(deps: HttpDeps): express.Express {
+  const { store, invites, health, log } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.get('/healthz', route(async (_req, res) => {
+    res.json(await health.report());
+  }));
+  app.get('/readyz', route(async (_req, res) => {
+    const report = await health.report();
+    res.status(report.status === 'ok' ? 200 : 503).json(report);
+  }));
+
+  const limiter = new RateLimiterMemory({ points: API_REQUESTS_PER_MINUTE, duration: 60 });
+  const api = express.Router();
+  api.use((req, _res, next) => {
+    limiter.consume(req.ip ?? 'unknown').then(
+      () => next(),
+      () => next(new ConcordError(ErrorCode.RATE_LIMITED, 'too many requests; slow down')),
+    );
+  });
+  api.use(express.json({ limit: JSON_BODY_LIMIT }));
+
+  // ---- admin ----
+  const admin = express.Router();
+  admin.use(requireAdmin(deps.adminSecret));
+  admin.post('/sessions', route(async (req, res) => {
+    const body = parse(CreateSessionBodySchema, req.body);
+    const session = newSession(
+      { id: body.id ?? `s_${randomBytes(6).toString('base64url')}`, title: body.title, siteNames: body.sites.map((s) => s.name) },
+      Date.now(),
+    );
+    if (!(await store.create(session))) {
+      throw new ConflictError(`a session with id ${session.id} already exists`);
+    }
+    log.info({ sessionId: session.id, sites: session.sites.length }, 'session created');
+    res.status(201).json(ok({ session, invites: defaultInvites(invites, session) }));
+  }));
+  admin.get('/sessions', route(async (_req, res) => {
+    res.json(ok(await store.list()));
+  }));
+  admin.get('/sessions/:sessionId', route(async (req, res) => {
+    const id = parse(SessionIdSchema, req.params['sessionId']);
+    const [session, participants] = await Promise.all([store.require(id), store.listParticipants(id)]);
+    res.json(ok({ session, participants }));
+  }));
+  admin.post('/sessions/:sessionId/invites', route(async (req, res) => {
+    const id = parse(SessionIdSchema, req.params['sessionId']);
+    const body = parse(CreateInviteBodySchema, req.body);
+    const session = await store.require(id);
+    if (body.siteId !== null && findSite(session, body.siteId) === null) {
+      throw new ValidationError(`siteId: ${body.siteId} is not a site of this session`);
+    }
+    if (body.role === 'member' && body.siteId === null) {
+      throw new ValidationError('siteId: a member invite must name a site');
+    }
+    res.status(201).json(ok(invites.invite({ sessionId: id, ...body })));
+  }));
+  api.use('/admin', admin);
+
+  // ---- participants ----
+  api.get('/session', route(async (req, res) => {
+    const claims = participantClaims(req, deps.tokens);
+    const session = await store.require(claims.sid);
+    const site = findSite(session, claims.site);
+    if (claims.site !== null && site === null) {
+      throw new ForbiddenError('this invite names a site that is not part of the session');
+    }
+    const info: SessionInfoWire = {
+      session,
+      invite: {
+        role: claims.role,
+        siteId: claims.site,
+        siteName: site?.name ?? null,
+        displayName: claims.name,
+        expiresAt: claims.exp * 1000,
+      },
+    };
+    res.json(ok(info));
+  }));
+
+  api.use((_req, _res, next) => next(new ConcordError(ErrorCode.NOT_FOUND, 'no such endpoint')));
+  app.use('/api', api);
+
+  // ---- the built client (a single-page app: every other path serves index.html) ----
+  const index = path.join(deps.clientDist, 'index.html');
+  app.use(express.static(deps.clientDist, { index: false, maxAge: '1h' }));
+  app.get(/.*/, (_req, res) => {
+    if (fs.existsSync(index)) {
+      res.setHeader('cache-control', 'no-cache');
+      res.sendFile(index);
+    } else {
+      res.status(503).type('text').send('The Concord client is not built. Run `npm start`, or `npm run build:client`.');
+    }
+  });
+
+  app.use(errorMiddleware(log));
+  return app;
+}

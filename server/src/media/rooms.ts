@@ -1,0 +1,80 @@
+import type { SessionId } from '@concord/shared';
+import type { Logger } from '../logger.js';
+import { Room, type RoomListener } from './room.js';
+import type { TransportSettings } from './peer.js';
+import type { WorkerPool } from './workerPool.js';
+
+/** Owns the rooms: one per session that has media, created on first use. */
+export class RoomRegistry {
+  private readonly rooms = new Map<SessionId, Promise<Room>>();
+  private closed = false;
+
+  constructor(
+    private readonly pool: WorkerPool,
+    private readonly settings: TransportSettings,
+    private readonly listener: RoomListener,
+    private readonly log: Logger,
+  ) {}
+
+  /** The session's room; concurrent callers share one creation. */
+  async get(sessionId: SessionId): Promise<Room> {
+    const existing = this.rooms.get(sessionId);
+    if (existing) {
+      const room = await existing;
+      if (!room.closed) {
+        return room;
+      }
+    }
+    const creating = this.create(sessionId);
+    this.rooms.set(sessionId, creating);
+    creating.catch(() => this.rooms.delete(sessionId));
+    return creating;
+  }
+
+  /** The room if it exists and is open, without creating one. */
+  async peek(sessionId: SessionId): Promise<Room | undefined> {
+    const room = await this.rooms.get(sessionId)?.catch(() => undefined);
+    return room && !room.closed ? room : undefined;
+  }
+
+  private async create(sessionId: SessionId): Promise<Room> {
+    const worker = await this.pool.getWorker();
+    const registry = this;
+    return Room.create(
+      sessionId,
+      worker,
+      this.settings,
+      {
+        ...this.listener,
+        closed: (room, reason) => {
+          void registry.forget(room);
+          this.listener.closed(room, reason);
+        },
+      },
+      this.log,
+    );
+  }
+
+  private async forget(room: Room): Promise<void> {
+    const current = await this.rooms.get(room.sessionId)?.catch(() => undefined);
+    if (current === room) {
+      this.rooms.delete(room.sessionId);
+    }
+  }
+
+  async all(): Promise<Room[]> {
+    const settled = await Promise.allSettled(this.rooms.values());
+    return settled.flatMap((r) => (r.status === 'fulfilled' && !r.value.closed ? [r.value] : []));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    for (const room of await this.all()) {
+      room.close('server shutting down');
+    }
+    this.rooms.clear();
+  }
+}

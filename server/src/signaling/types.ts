@@ -1,0 +1,22 @@
+import type { Server, Socket } from 'socket.io';
+import type {
+  ClientToServerEvents,
+  InterServerEvents,
+  ParticipantId,
+  ServerToClientEvents,
+  SessionId,
+  TokenClaims,
+} from '@concord/shared';
+
+export interface SocketData {
+  claims: TokenClaims;
+  /** Set by a successful session:join, cleared by session:leave. */
+  participantId: ParticipantId | null;
+}
+
+export type ConcordServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type ConcordSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** Socket.IO room names: everyone in a session, and each participant's own channel. */
+export const sessionRoom = (id: SessionId): string => `session:${id}`;
+export const participantRoom = (id: ParticipantId): string => `participant:${id}`;
