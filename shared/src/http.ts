@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RoleSchema } from './domain.js';
+import { RoleSchema, type Session } from './domain.js';
 import { SiteIdSchema } from './ids.js';
 
 /** POST /api/admin/sessions */
@@ -43,7 +43,7 @@ export interface InviteWire {
 
 /** GET /api/session (Authorization: Bearer <invite token>): what the join screen shows. */
 export interface SessionInfoWire {
-  session: import('./domain.js').Session;
+  session: Session;
   invite: {
     role: z.infer<typeof RoleSchema>;
     siteId: string | null;

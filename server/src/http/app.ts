@@ -11,6 +11,7 @@ import {
   type SessionInfoWire,
 } from '@concord/shared';
 import { randomBytes } from 'node:crypto';
+import type { z, ZodType } from 'zod';
 import type { InviteService } from '../auth/invites.js';
 import type { TokenService } from '../auth/tokens.js';
 import { findSite, newSession } from '../domain/session.js';
@@ -39,7 +40,7 @@ type Async = (req: Request, res: Response, next: NextFunction) => Promise<void>;
 /** Express 5 forwards rejected promises to the error middleware; this keeps handlers typed. */
 const route = (fn: Async) => fn;
 
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, value: unknown): T {
+function parse<S extends ZodType>(schema: S, value: unknown): z.output<S> {
   const r = schema.safeParse(value);
   if (!r.success) {
     throw ValidationError.fromZod(r.error);

@@ -70,12 +70,11 @@ export class Room {
     if (peer && !peer.closed) {
       return peer;
     }
-    const room = this;
     const peerListener: PeerListener = {
-      consumerClosed: (p, consumerId) => room.listener.consumerClosed(room, p.participantId, consumerId),
+      consumerClosed: (p, consumerId) => this.listener.consumerClosed(this, p.participantId, consumerId),
       producerClosed: (_p, producerId) => {
-        if (!room.closed) {
-          room.listener.producerClosed(room, producerId);
+        if (!this.closed) {
+          this.listener.producerClosed(this, producerId);
         }
       },
     };

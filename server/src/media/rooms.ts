@@ -39,7 +39,6 @@ export class RoomRegistry {
 
   private async create(sessionId: SessionId): Promise<Room> {
     const worker = await this.pool.getWorker();
-    const registry = this;
     return Room.create(
       sessionId,
       worker,
@@ -47,7 +46,7 @@ export class RoomRegistry {
       {
         ...this.listener,
         closed: (room, reason) => {
-          void registry.forget(room);
+          void this.forget(room);
           this.listener.closed(room, reason);
         },
       },

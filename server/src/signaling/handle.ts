@@ -43,7 +43,7 @@ export function handle<E extends ClientEvent>(
   const listener = (raw: unknown, ack: unknown): void => {
     const reply = (result: Result<unknown>): void => {
       if (typeof ack === 'function') {
-        ack(result);
+        (ack as (r: Result<unknown>) => void)(result);
       }
     };
     void (async () => {

@@ -1,0 +1,145 @@
+import { io, type Socket } from 'socket.io-client';
+import {
+  ErrorCode,
+  PROTOCOL_VERSION,
+  type ClientToServerEvents,
+  type HandshakeAuth,
+  type Result,
+  type ServerToClientEvents,
+} from '@concord/shared';
+import type { RequestPayload as Payload, RequestReply as Reply } from '../protocol';
+import type { MediaSignaling } from '../media/MediaClient';
+import { AppError, ClientErrorCode } from './errors';
+
+export type ConcordSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/**
+ * How long a request waits for its ack. Long enough for a site on a slow, lossy uplink;
+ * short enough that a stuck request turns into a visible error and a retry.
+ */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+export function createSocket(token: string): ConcordSocket {
+  const auth: HandshakeAuth = { token, protocolVersion: PROTOCOL_VERSION };
+  // autoConnect is off so that every listener is in place before the first packet.
+  return io(window.location.origin, { auth, transports: ['websocket'], autoConnect: false });
+}
+
+/** A socket.io ack under `timeout()`: an error first, the reply second (absent on error). */
+type TimedAck<T> = (err: Error | null, result?: Result<T>) => void;
+
+/**
+ * The typed requests of the protocol. Each method emits one event with a timeout and
+ * resolves with the reply's data, or rejects with an `AppError` carrying the code.
+ */
+export class Signaling implements MediaSignaling {
+  constructor(private readonly socket: ConcordSocket) {}
+
+  join(payload: Payload<'session:join'>): Promise<Reply<'session:join'>> {
+    return this.request((ack: TimedAck<Reply<'session:join'>>) =>
+      this.timed().emit('session:join', payload, ack),
+    );
+  }
+
+  leave(): Promise<Reply<'session:leave'>> {
+    return this.request((ack: TimedAck<Reply<'session:leave'>>) =>
+      this.timed().emit('session:leave', {}, ack),
+    );
+  }
+
+  getRouterRtpCapabilities(): Promise<Reply<'media:getRouterRtpCapabilities'>> {
+    return this.request((ack: TimedAck<Reply<'media:getRouterRtpCapabilities'>>) =>
+      this.timed().emit('media:getRouterRtpCapabilities', {}, ack),
+    );
+  }
+
+  createTransport(payload: Payload<'media:createTransport'>): Promise<Reply<'media:createTransport'>> {
+    return this.request((ack: TimedAck<Reply<'media:createTransport'>>) =>
+      this.timed().emit('media:createTransport', payload, ack),
+    );
+  }
+
+  connectTransport(payload: Payload<'media:connectTransport'>): Promise<Reply<'media:connectTransport'>> {
+    return this.request((ack: TimedAck<Reply<'media:connectTransport'>>) =>
+      this.timed().emit('media:connectTransport', payload, ack),
+    );
+  }
+
+  restartIce(payload: Payload<'media:restartIce'>): Promise<Reply<'media:restartIce'>> {
+    return this.request((ack: TimedAck<Reply<'media:restartIce'>>) =>
+      this.timed().emit('media:restartIce', payload, ack),
+    );
+  }
+
+  produce(payload: Payload<'media:produce'>): Promise<Reply<'media:produce'>> {
+    return this.request((ack: TimedAck<Reply<'media:produce'>>) =>
+      this.timed().emit('media:produce', payload, ack),
+    );
+  }
+
+  closeProducer(payload: Payload<'media:closeProducer'>): Promise<Reply<'media:closeProducer'>> {
+    return this.request((ack: TimedAck<Reply<'media:closeProducer'>>) =>
+      this.timed().emit('media:closeProducer', payload, ack),
+    );
+  }
+
+  pauseProducer(payload: Payload<'media:pauseProducer'>): Promise<Reply<'media:pauseProducer'>> {
+    return this.request((ack: TimedAck<Reply<'media:pauseProducer'>>) =>
+      this.timed().emit('media:pauseProducer', payload, ack),
+    );
+  }
+
+  resumeProducer(payload: Payload<'media:resumeProducer'>): Promise<Reply<'media:resumeProducer'>> {
+    return this.request((ack: TimedAck<Reply<'media:resumeProducer'>>) =>
+      this.timed().emit('media:resumeProducer', payload, ack),
+    );
+  }
+
+  consume(payload: Payload<'media:consume'>): Promise<Reply<'media:consume'>> {
+    return this.request((ack: TimedAck<Reply<'media:consume'>>) =>
+      this.timed().emit('media:consume', payload, ack),
+    );
+  }
+
+  resumeConsumer(payload: Payload<'media:resumeConsumer'>): Promise<Reply<'media:resumeConsumer'>> {
+    return this.request((ack: TimedAck<Reply<'media:resumeConsumer'>>) =>
+      this.timed().emit('media:resumeConsumer', payload, ack),
+    );
+  }
+
+  setConsumerLayers(payload: Payload<'media:setConsumerLayers'>): Promise<Reply<'media:setConsumerLayers'>> {
+    return this.request((ack: TimedAck<Reply<'media:setConsumerLayers'>>) =>
+      this.timed().emit('media:setConsumerLayers', payload, ack),
+    );
+  }
+
+  private timed() {
+    return this.socket.timeout(REQUEST_TIMEOUT_MS);
+  }
+
+  /**
+   * The emitWithAck of this client. `socket.timeout(ms).emitWithAck()` loses the reply type
+   * in socket.io-client's typings, so each method passes a typed ack to `emit` instead; the
+   * compiler checks that ack against the shared event map.
+   */
+  private request<T>(send: (ack: TimedAck<T>) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      send((err, result) => {
+        if (err) {
+          // socket.io calls a timed ack with an error both on timeout and on disconnect.
+          reject(
+            this.socket.connected
+              ? new AppError(ClientErrorCode.REQUEST_TIMEOUT, err.message)
+              : new AppError(ClientErrorCode.DISCONNECTED, err.message),
+          );
+        } else if (!result) {
+          reject(new AppError(ErrorCode.INTERNAL, 'the server acknowledged without a result'));
+        } else if (result.ok) {
+          resolve(result.data);
+        } else {
+          reject(new AppError(result.error.code, result.error.message));
+        }
+      });
+    });
+  }
+}
