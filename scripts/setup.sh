@@ -17,8 +17,12 @@ WORKER_PACKAGES=(g++ make pkg-config meson ninja-build libssl-dev libuv1-dev lib
 # promtool checks the /metrics output in the tests.
 TEST_PACKAGES=(prometheus)
 
-wanted=("${RUNTIME_PACKAGES[@]}" "${WORKER_PACKAGES[@]}")
-if [ "${1:-}" = "--test" ]; then wanted+=("${TEST_PACKAGES[@]}"); fi
+# --test adds what the tests need; --server (container images) leaves out Redis and Chromium.
+case "${1:-}" in
+  --test) wanted=("${RUNTIME_PACKAGES[@]}" "${WORKER_PACKAGES[@]}" "${TEST_PACKAGES[@]}") ;;
+  --server) wanted=("${WORKER_PACKAGES[@]}") ;;
+  *) wanted=("${RUNTIME_PACKAGES[@]}" "${WORKER_PACKAGES[@]}") ;;
+esac
 
 # --- 1. Debian packages -------------------------------------------------------
 missing=()

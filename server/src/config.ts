@@ -100,3 +100,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     inviteTtlSeconds: e.INVITE_TTL_SECONDS,
   };
 }
+
+const AdminCliEnvSchema = z.object({
+  /** Where the running server is. Default http://localhost:3000. */
+  CONCORD_URL: z.url().default('http://localhost:3000'),
+  /** The server's admin secret (`npm run admin` reads .concord/admin-secret when unset). */
+  ADMIN_SECRET: z.string().min(16, 'must be at least 16 characters'),
+});
+
+/** Configuration of the admin command line (`npm run admin`). */
+export function loadAdminCliConfig(env: NodeJS.ProcessEnv = process.env): { url: string; adminSecret: string } {
+  const parsed = AdminCliEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));
+  }
+  return { url: parsed.data.CONCORD_URL.replace(/\/$/, ''), adminSecret: parsed.data.ADMIN_SECRET };
+}

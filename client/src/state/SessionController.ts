@@ -1,0 +1,830 @@
+import { z } from 'zod';
+import {
+  ErrorCode,
+  type MediaSource as MediaSourceKind,
+  type Participant,
+  type ParticipantId,
+  type ProducerInfo,
+  type Session,
+  type SessionSnapshot,
+} from '@concord/shared';
+import { MediaClient, type ConsumerStats } from '../media/MediaClient';
+import { acquireScreenTrack, acquireTrack, isLive, type CaptureKind } from '../media/localMedia';
+import { log } from '../logger';
+import {
+  AppError,
+  ClientErrorCode,
+  ErrorCodeSchema,
+  isTransient,
+  parseErrorCode,
+  toAppError,
+  type AppErrorCode,
+} from './errors';
+import { createSocket, Signaling, type ConcordSocket } from './signaling';
+import {
+  initialSessionState,
+  withEntry,
+  withoutEntries,
+  type LocalSource,
+  type SessionState,
+} from './sessionState';
+import { Store } from './store';
+
+export interface JoinOptions {
+  token: string;
+  instanceId: string;
+  displayName: string;
+  micEnabled: boolean;
+  cameraEnabled: boolean;
+  micDeviceId: string | null;
+  cameraDeviceId: string | null;
+  /** Tracks opened by the device check, handed over so that the user is not asked again. */
+  tracks: { mic: MediaStreamTrack | null; camera: MediaStreamTrack | null };
+}
+
+type CaptureSource = 'mic' | 'camera';
+
+/** Refusals no retry can fix: a new link is needed, or this participant may not take part. */
+const FATAL_CODES: ReadonlySet<AppErrorCode> = new Set<AppErrorCode>([
+  ErrorCode.UNAUTHENTICATED,
+  ErrorCode.TOKEN_EXPIRED,
+  ErrorCode.PROTOCOL_MISMATCH,
+  ErrorCode.FORBIDDEN,
+  ErrorCode.SESSION_CLOSED,
+  ErrorCode.SESSION_LOCKED,
+  ErrorCode.NOT_FOUND,
+  ErrorCode.INVALID_PAYLOAD,
+]);
+
+/** First wait before rebuilding media after a failed attempt; grows with each failure. */
+const MEDIA_RETRY_DELAY_MS = 3_000;
+const MAX_MEDIA_RETRIES = 5;
+/** When the server refused the handshake for a passing reason (e.g. RATE_LIMITED). */
+const CONNECT_RETRY_DELAY_MS = 5_000;
+const MAX_CONNECT_RETRIES = 5;
+/** Leaving must feel instant: after this the socket is closed anyway, which the server also sees. */
+const LEAVE_GRACE_MS = 2_000;
+/** Tile counts up to which the SFU sends the full, then the middle camera layer. */
+const FULL_LAYER_MAX_TILES = 4;
+const MIDDLE_LAYER_MAX_TILES = 9;
+/** Audio first: in a session, being heard matters more than being seen. */
+const PUBLISH_ORDER: readonly MediaSourceKind[] = ['mic', 'camera', 'screen'];
+
+const ConnectErrorDataSchema = z.object({ code: ErrorCodeSchema });
+
+const kindOf = (source: CaptureSource): CaptureKind => (source === 'mic' ? 'audio' : 'video');
+
+/**
+ * One participation in a session, from the first connect to leave, kick or failure: the
+ * socket, the media (rebuilt after a reset or a reconnect) and the local tracks. The UI
+ * reads `store` and calls the public methods; nothing here depends on React.
+ */
+export class SessionController {
+  readonly store: Store<SessionState>;
+  private readonly socket: ConcordSocket;
+  private readonly signaling: Signaling;
+  private media: MediaClient | null = null;
+  private readonly tracks: Record<MediaSourceKind, MediaStreamTrack | null>;
+  private tracksReady: Promise<void> = Promise.resolve();
+  /** Publishing, muting and unpublishing of one source run one after another. */
+  private readonly sourceQueues: Record<MediaSourceKind, Promise<void>> = {
+    mic: Promise.resolve(),
+    camera: Promise.resolve(),
+    screen: Promise.resolve(),
+  };
+
+  private restartRunning = false;
+  private restartQueued = false;
+  private mediaFailures = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private connectRetries = 0;
+  private connectTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** Broadcasts that arrive while a join is in flight wait for its snapshot. */
+  private joinInFlight = false;
+  private buffered: (() => void)[] = [];
+  private seq = -1;
+  private noticeCounter = 0;
+  /** Left, kicked, failed or disposed: nothing reconnects or restarts any more. */
+  private ended = false;
+
+  constructor(private readonly options: JoinOptions) {
+    this.store = new Store(initialSessionState(options));
+    this.socket = createSocket(options.token);
+    this.signaling = new Signaling(this.socket);
+    this.tracks = { mic: null, camera: null, screen: null };
+  }
+
+  start(): void {
+    this.listen();
+    this.setTrack('mic', this.options.tracks.mic);
+    this.setTrack('camera', this.options.tracks.camera);
+    this.tracksReady = this.openMissingTracks();
+    this.socket.connect();
+  }
+
+  toggleMic(): Promise<void> {
+    return this.setCaptureEnabled('mic', !this.store.get().mic.enabled);
+  }
+
+  toggleCamera(): Promise<void> {
+    return this.setCaptureEnabled('camera', !this.store.get().camera.enabled);
+  }
+
+  async toggleScreenShare(): Promise<void> {
+    if (this.ended || this.store.get().screen.busy) {
+      return;
+    }
+    if (this.tracks.screen) {
+      await this.stopScreenShare();
+      return;
+    }
+    this.updateScreen({ busy: true });
+    try {
+      const track = await acquireScreenTrack();
+      if (!track) {
+        return;
+      }
+      if (this.ended) {
+        track.stop();
+        return;
+      }
+      this.setTrack('screen', track);
+      await this.syncSource('screen');
+    } catch (err) {
+      if (!isTransient(err)) {
+        this.notice(err);
+        await this.stopScreenShare();
+      }
+    } finally {
+      this.updateScreen({ busy: false });
+    }
+  }
+
+  async leave(): Promise<void> {
+    if (this.ended) {
+      return;
+    }
+    this.ended = true;
+    this.update((s) => ({ ...s, phase: 'leaving' }));
+    if (this.socket.connected) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        this.signaling.leave().catch((err: unknown) => log.warn('leave was not acknowledged', err)),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, LEAVE_GRACE_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    this.teardown();
+    this.update((s) => ({ ...s, phase: 'left' }));
+  }
+
+  dismissNotice(id: number): void {
+    this.update((s) => (s.notice?.id === id ? { ...s, notice: null } : s));
+  }
+
+  /** Closes everything without telling the server (it sees the socket go). Idempotent. */
+  dispose(): void {
+    if (!this.ended) {
+      this.ended = true;
+      this.teardown();
+    }
+  }
+
+  stats(): Promise<ConsumerStats[]> {
+    return this.media ? this.media.stats() : Promise.resolve([]);
+  }
+
+  testState(): { joined: boolean; participantId: string | null; connection: string } {
+    const s = this.store.get();
+    return { joined: s.phase === 'joined', participantId: s.self?.id ?? null, connection: s.connection };
+  }
+
+  // ---- connection ---------------------------------------------------------------------
+
+  private listen(): void {
+    const s = this.socket;
+    s.on('connect', () => this.onConnect());
+    s.on('disconnect', (reason) => this.onDisconnect(reason));
+    s.on('connect_error', (err) => this.onConnectError(err));
+
+    s.on('participant:joined', (e) => this.sessionEvent(() => this.onParticipant(e.participant, e.seq)));
+    s.on('participant:updated', (e) => this.sessionEvent(() => this.onParticipant(e.participant, e.seq)));
+    s.on('participant:left', (e) => this.sessionEvent(() => this.onParticipantLeft(e.participantId, e.seq)));
+    s.on('session:updated', (e) => this.sessionEvent(() => this.onSessionUpdated(e.session, e.seq)));
+    s.on('producer:new', (info) => this.sessionEvent(() => this.onProducerNew(info)));
+    s.on('producer:updated', (e) => this.sessionEvent(() => this.onProducerUpdated(e.producerId, e.paused)));
+    s.on('producer:closed', (e) => this.sessionEvent(() => this.onProducerClosed(e.producerId)));
+    s.on('consumer:closed', (e) => this.onConsumerClosed(e.consumerId));
+    s.on('speaker:active', (e) => this.sessionEvent(() => this.update((st) => ({ ...st, activeSpeaker: e }))));
+    s.on('media:reset', (e) => {
+      log.warn(`the server reset the media: ${e.reason}`);
+      this.requestRestart();
+    });
+    s.on('session:kicked', (e) => this.onKicked(e.code, e.message));
+  }
+
+  private onConnect(): void {
+    if (this.ended) {
+      return;
+    }
+    this.connectRetries = 0;
+    this.clearTimer('connect');
+    this.update((s) => ({ ...s, connection: 'connected' }));
+    // The first connect and every reconnect take the same path: join (idempotent with the
+    // same instanceId), then rebuild the media. The page is never reloaded.
+    this.requestRestart();
+  }
+
+  private onDisconnect(reason: string): void {
+    if (this.ended) {
+      return;
+    }
+    log.warn(`disconnected: ${reason}`);
+    this.update((s) => ({ ...s, connection: s.connection === 'connecting' ? 'connecting' : 'reconnecting' }));
+    // socket.io reconnects by itself except when the server closed the socket on purpose.
+    if (reason === 'io server disconnect') {
+      this.scheduleReconnect(ErrorCode.INTERNAL, reason);
+    }
+  }
+
+  private onConnectError(err: Error): void {
+    if (this.ended) {
+      return;
+    }
+    const data = 'data' in err ? ConnectErrorDataSchema.safeParse(err.data) : null;
+    const code = data?.success ? data.data.code : null;
+    if (code && FATAL_CODES.has(code)) {
+      this.fail(code, err.message);
+      return;
+    }
+    // A refusal by the server's middleware stops socket.io's own retries; a network error does not.
+    if (!this.socket.active) {
+      this.scheduleReconnect(code ?? ClientErrorCode.NETWORK_ERROR, err.message);
+    }
+  }
+
+  private scheduleReconnect(code: AppErrorCode, message: string): void {
+    if (this.connectRetries >= MAX_CONNECT_RETRIES) {
+      this.fail(code, message);
+      return;
+    }
+    this.connectRetries += 1;
+    this.clearTimer('connect');
+    this.connectTimer = setTimeout(() => {
+      this.connectTimer = null;
+      if (!this.ended) {
+        this.socket.connect();
+      }
+    }, CONNECT_RETRY_DELAY_MS);
+  }
+
+  private onKicked(code: string, message: string): void {
+    if (this.ended) {
+      return;
+    }
+    this.ended = true;
+    this.teardown();
+    this.update((s) => ({
+      ...s,
+      phase: 'kicked',
+      failure: { code: parseErrorCode(code, ErrorCode.FORBIDDEN), message },
+    }));
+  }
+
+  private fail(code: AppErrorCode, message: string): void {
+    if (this.ended) {
+      return;
+    }
+    log.error(`the session ended: ${code} ${message}`);
+    this.ended = true;
+    this.teardown();
+    this.update((s) => ({ ...s, phase: 'failed', failure: { code, message } }));
+  }
+
+  private teardown(): void {
+    this.clearTimer('retry');
+    this.clearTimer('connect');
+    this.closeMedia();
+    for (const source of PUBLISH_ORDER) {
+      this.tracks[source]?.stop();
+      this.tracks[source] = null;
+    }
+    this.socket.disconnect();
+    this.update((s) => ({
+      ...s,
+      mic: { ...s.mic, track: null, busy: false },
+      camera: { ...s.camera, track: null, busy: false },
+      screen: { track: null, busy: false },
+    }));
+  }
+
+  private clearTimer(which: 'retry' | 'connect'): void {
+    const timer = which === 'retry' ? this.retryTimer : this.connectTimer;
+    if (timer !== null) {
+      clearTimeout(timer);
+    }
+    if (which === 'retry') {
+      this.retryTimer = null;
+    } else {
+      this.connectTimer = null;
+    }
+  }
+
+  // ---- join and media restarts ----------------------------------------------------------
+
+  /**
+   * Restarts never overlap: a request that comes while one runs (a media:reset during a
+   * reconnect, say) makes the running one go round once more when it is done.
+   */
+  private requestRestart(): void {
+    if (this.ended) {
+      return;
+    }
+    this.clearTimer('retry');
+    if (this.restartRunning) {
+      this.restartQueued = true;
+      return;
+    }
+    this.restartRunning = true;
+    void this.runRestarts();
+  }
+
+  private async runRestarts(): Promise<void> {
+    try {
+      do {
+        this.restartQueued = false;
+        try {
+          await this.establish();
+          this.mediaFailures = 0;
+        } catch (err) {
+          this.onEstablishError(toAppError(err));
+        }
+      } while (this.restartQueued && !this.ended);
+    } finally {
+      // In the same microtask as the last loop check, so no request can fall in between.
+      this.restartRunning = false;
+    }
+  }
+
+  private async establish(): Promise<void> {
+    if (this.ended || !this.socket.connected) {
+      return;
+    }
+    this.closeMedia();
+    const snapshot = await this.joinSession();
+    if (!snapshot) {
+      return;
+    }
+    const media = this.createMediaClient();
+    await media.load();
+    if (this.media !== media) {
+      return;
+    }
+    this.reconcileConsumers();
+    await this.tracksReady;
+    await this.publishAll();
+    if (this.media !== media) {
+      return;
+    }
+    this.closeStaleOwnProducers(snapshot, media);
+    this.update((s) => ({ ...s, mediaReady: true }));
+    this.applyLayerPolicy();
+  }
+
+  private onEstablishError(error: AppError): void {
+    if (this.ended) {
+      return;
+    }
+    log.warn(`joining the media failed: ${error.code} ${error.message}`);
+    if (!this.socket.connected) {
+      return; // The next 'connect' starts over.
+    }
+    this.mediaFailures += 1;
+    if (this.mediaFailures > MAX_MEDIA_RETRIES) {
+      if (this.store.get().phase === 'joining') {
+        this.fail(error.code, error.message);
+      } else {
+        this.notice(error);
+      }
+      return;
+    }
+    if (!isTransient(error) && this.mediaFailures === 1) {
+      this.notice(error);
+    }
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.requestRestart();
+    }, MEDIA_RETRY_DELAY_MS * this.mediaFailures);
+  }
+
+  /** Joins (or takes back our place) and applies the snapshot; null if the server refused for good. */
+  private async joinSession(): Promise<SessionSnapshot | null> {
+    this.joinInFlight = true;
+    this.buffered = [];
+    let snapshot: SessionSnapshot;
+    try {
+      snapshot = await this.signaling.join({
+        displayName: this.options.displayName,
+        instanceId: this.options.instanceId,
+      });
+    } catch (err) {
+      this.joinInFlight = false;
+      this.buffered = [];
+      const error = toAppError(err);
+      if (FATAL_CODES.has(error.code)) {
+        this.fail(error.code, error.message);
+        return null;
+      }
+      throw error;
+    }
+    if (this.ended) {
+      return null;
+    }
+    this.applySnapshot(snapshot);
+    const buffered = this.buffered;
+    this.buffered = [];
+    this.joinInFlight = false;
+    for (const apply of buffered) {
+      apply();
+    }
+    return snapshot;
+  }
+
+  private applySnapshot(snapshot: SessionSnapshot): void {
+    this.seq = snapshot.seq;
+    const participants = new Map<ParticipantId, Participant>(snapshot.participants.map((p) => [p.id, p]));
+    participants.set(snapshot.self.id, snapshot.self);
+    this.update((s) => ({
+      ...s,
+      phase: 'joined',
+      session: snapshot.session,
+      self: snapshot.self,
+      participants,
+      producers: new Map(snapshot.producers.map((p) => [p.producerId, p])),
+      activeSpeaker: snapshot.activeSpeaker,
+    }));
+  }
+
+  private createMediaClient(): MediaClient {
+    const media: MediaClient = new MediaClient(this.signaling, {
+      remoteTrackClosed: (producerId) => {
+        if (this.media === media) {
+          this.update((s) => ({ ...s, remoteTracks: withoutEntries(s.remoteTracks, [producerId]) }));
+        }
+      },
+      transportFailed: (direction) => {
+        if (this.media === media) {
+          log.warn(`the ${direction} transport failed; rebuilding the media`);
+          this.requestRestart();
+        }
+      },
+    });
+    this.media = media;
+    return media;
+  }
+
+  private closeMedia(): void {
+    const media = this.media;
+    this.media = null;
+    media?.close();
+    this.update((s) =>
+      s.remoteTracks.size === 0 && !s.mediaReady ? s : { ...s, remoteTracks: new Map(), mediaReady: false },
+    );
+  }
+
+  /**
+   * Our producers in the snapshot that the new media client did not create are left over
+   * from the connection we lost; they would show as a frozen second camera.
+   */
+  private closeStaleOwnProducers(snapshot: SessionSnapshot, media: MediaClient): void {
+    const stale = snapshot.producers.filter(
+      (p) => p.participantId === snapshot.self.id && !media.ownsProducer(p.producerId),
+    );
+    for (const { producerId } of stale) {
+      this.signaling
+        .closeProducer({ producerId })
+        .catch((err: unknown) => log.info(`stale producer ${producerId} was already gone`, err));
+    }
+    this.update((s) => ({ ...s, producers: withoutEntries(s.producers, stale.map((p) => p.producerId)) }));
+  }
+
+  // ---- session events -------------------------------------------------------------------
+
+  private sessionEvent(apply: () => void): void {
+    if (this.ended) {
+      return;
+    }
+    if (this.joinInFlight) {
+      this.buffered.push(apply);
+    } else {
+      apply();
+    }
+  }
+
+  /** Broadcasts the snapshot already includes (or older ones) are dropped. */
+  private acceptSeq(seq: number): boolean {
+    if (seq <= this.seq) {
+      return false;
+    }
+    this.seq = seq;
+    return true;
+  }
+
+  private onParticipant(participant: Participant, seq: number): void {
+    if (!this.acceptSeq(seq)) {
+      return;
+    }
+    this.update((s) => ({
+      ...s,
+      participants: withEntry(s.participants, participant.id, participant),
+      self: s.self?.id === participant.id ? participant : s.self,
+    }));
+    this.applyLayerPolicy();
+  }
+
+  private onParticipantLeft(participantId: ParticipantId, seq: number): void {
+    if (!this.acceptSeq(seq)) {
+      return;
+    }
+    const theirs = [...this.store.get().producers.values()]
+      .filter((p) => p.participantId === participantId)
+      .map((p) => p.producerId);
+    for (const producerId of theirs) {
+      this.media?.closeConsumerOfProducer(producerId);
+    }
+    this.update((s) => ({
+      ...s,
+      participants: withoutEntries(s.participants, [participantId]),
+      producers: withoutEntries(s.producers, theirs),
+      remoteTracks: withoutEntries(s.remoteTracks, theirs),
+      activeSpeaker: s.activeSpeaker?.participantId === participantId ? null : s.activeSpeaker,
+    }));
+    this.applyLayerPolicy();
+  }
+
+  private onSessionUpdated(session: Session, seq: number): void {
+    if (this.acceptSeq(seq)) {
+      this.update((s) => ({ ...s, session }));
+    }
+  }
+
+  private onProducerNew(info: ProducerInfo): void {
+    if (this.store.get().producers.has(info.producerId)) {
+      return;
+    }
+    this.update((s) => ({ ...s, producers: withEntry(s.producers, info.producerId, info) }));
+    if (info.participantId !== this.store.get().self?.id) {
+      this.consume(info);
+    }
+  }
+
+  private onProducerUpdated(producerId: string, paused: boolean): void {
+    const info = this.store.get().producers.get(producerId);
+    if (info) {
+      this.update((s) => ({ ...s, producers: withEntry(s.producers, producerId, { ...info, paused }) }));
+    }
+    // The server may pause or resume one of ours (the chair mutes us, or gives us the floor).
+    const source = this.media?.sourceOfProducer(producerId) ?? null;
+    if (source) {
+      this.media?.applyServerPause(source, paused);
+      if (source !== 'screen') {
+        this.updateSource(source, { enabled: !paused });
+      }
+    }
+  }
+
+  private onProducerClosed(producerId: string): void {
+    this.media?.closeConsumerOfProducer(producerId);
+    this.update((s) => ({
+      ...s,
+      producers: withoutEntries(s.producers, [producerId]),
+      remoteTracks: withoutEntries(s.remoteTracks, [producerId]),
+    }));
+    const source = this.media?.sourceOfProducer(producerId) ?? null;
+    if (source) {
+      this.media?.dropProducer(source);
+      if (source === 'screen') {
+        this.tracks.screen?.stop();
+        this.setTrack('screen', null);
+      } else {
+        this.updateSource(source, { enabled: false });
+      }
+    }
+  }
+
+  private onConsumerClosed(consumerId: string): void {
+    const producerId = this.media?.closeConsumer(consumerId) ?? null;
+    if (producerId) {
+      this.update((s) => ({ ...s, remoteTracks: withoutEntries(s.remoteTracks, [producerId]) }));
+    }
+  }
+
+  // ---- consuming ------------------------------------------------------------------------
+
+  private reconcileConsumers(): void {
+    const { producers, self } = this.store.get();
+    for (const info of producers.values()) {
+      if (info.participantId !== self?.id) {
+        this.consume(info);
+      }
+    }
+  }
+
+  private consume(info: ProducerInfo): void {
+    const media = this.media;
+    // Without loaded media the next restart consumes every producer in the state.
+    if (!media?.isLoaded) {
+      return;
+    }
+    media.consume(info).then(
+      (remote) => {
+        if (!remote || this.media !== media) {
+          return;
+        }
+        if (!this.store.get().producers.has(remote.producerId)) {
+          media.closeConsumerOfProducer(remote.producerId);
+          return;
+        }
+        this.update((s) => ({ ...s, remoteTracks: withEntry(s.remoteTracks, remote.producerId, remote) }));
+        this.applyLayerPolicy();
+      },
+      (err: unknown) => {
+        if (this.media === media && !isTransient(err)) {
+          log.warn(`could not receive producer ${info.producerId}`, err);
+        }
+      },
+    );
+  }
+
+  private applyLayerPolicy(): void {
+    const media = this.media;
+    if (!media?.isLoaded) {
+      return;
+    }
+    const tiles = this.store.get().participants.size;
+    const layer = tiles <= FULL_LAYER_MAX_TILES ? 2 : tiles <= MIDDLE_LAYER_MAX_TILES ? 1 : 0;
+    void media.setCameraSpatialLayer(layer);
+  }
+
+  // ---- local tracks ---------------------------------------------------------------------
+
+  /** Opens the camera and microphone the device check did not hand over (e.g. on rejoin). */
+  private async openMissingTracks(): Promise<void> {
+    const sources: CaptureSource[] = ['mic', 'camera'];
+    await Promise.all(
+      sources.map(async (source) => {
+        if (isLive(this.tracks[source])) {
+          return;
+        }
+        const deviceId = source === 'mic' ? this.options.micDeviceId : this.options.cameraDeviceId;
+        try {
+          const track = await acquireTrack(kindOf(source), deviceId);
+          if (this.ended) {
+            track.stop();
+            return;
+          }
+          this.setTrack(source, track);
+        } catch (err) {
+          log.warn(`could not open the ${source}`, err);
+          if (this.store.get()[source].enabled) {
+            this.updateSource(source, { enabled: false });
+            this.notice(err);
+          }
+        }
+      }),
+    );
+  }
+
+  private async setCaptureEnabled(source: CaptureSource, enabled: boolean): Promise<void> {
+    if (this.ended || this.store.get()[source].busy) {
+      return;
+    }
+    this.updateSource(source, { enabled, busy: true });
+    try {
+      if (enabled && !isLive(this.tracks[source])) {
+        const deviceId = source === 'mic' ? this.options.micDeviceId : this.options.cameraDeviceId;
+        const track = await acquireTrack(kindOf(source), deviceId);
+        if (this.ended) {
+          track.stop();
+          return;
+        }
+        this.setTrack(source, track);
+      }
+      await this.syncSource(source);
+    } catch (err) {
+      // A dropped link keeps the user's choice: the restart that follows publishes it so.
+      if (!isTransient(err) && !this.ended) {
+        this.updateSource(source, { enabled: !enabled });
+        this.notice(err);
+      }
+    } finally {
+      this.updateSource(source, { busy: false });
+    }
+  }
+
+  private async stopScreenShare(): Promise<void> {
+    const track = this.tracks.screen;
+    if (!track) {
+      return;
+    }
+    this.setTrack('screen', null);
+    track.stop();
+    try {
+      await this.syncSource('screen');
+    } catch (err) {
+      log.warn('could not close the screen share', err);
+    }
+  }
+
+  private setTrack(source: MediaSourceKind, track: MediaStreamTrack | null): void {
+    this.tracks[source] = track;
+    track?.addEventListener('ended', () => this.onTrackEnded(source, track), { once: true });
+    if (source === 'screen') {
+      this.updateScreen({ track });
+    } else {
+      this.updateSource(source, { track });
+    }
+  }
+
+  /** A device was unplugged, or the browser's "stop sharing" was pressed. */
+  private onTrackEnded(source: MediaSourceKind, track: MediaStreamTrack): void {
+    if (this.tracks[source] !== track || this.ended) {
+      return;
+    }
+    if (source === 'screen') {
+      void this.stopScreenShare();
+      return;
+    }
+    this.setTrack(source, null);
+    this.updateSource(source, { enabled: false });
+    this.syncSource(source).catch((err: unknown) => log.warn(`could not close the ${source}`, err));
+  }
+
+  private async publishAll(): Promise<void> {
+    for (const source of PUBLISH_ORDER) {
+      try {
+        await this.syncSource(source);
+      } catch (err) {
+        if (isTransient(err)) {
+          throw err;
+        }
+        // The server refused this source (e.g. a role that may not present): go on without it.
+        this.notice(err);
+        if (source === 'screen') {
+          await this.stopScreenShare();
+        } else {
+          this.updateSource(source, { enabled: false });
+        }
+      }
+    }
+  }
+
+  private syncSource(source: MediaSourceKind): Promise<void> {
+    const run = this.sourceQueues[source].then(() => this.applySource(source));
+    this.sourceQueues[source] = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Brings the producer of a source in line with its track and the user's choice. */
+  private async applySource(source: MediaSourceKind): Promise<void> {
+    const media = this.media;
+    if (!media?.canPublish) {
+      return; // Published by the next restart.
+    }
+    const track = this.tracks[source];
+    if (!isLive(track)) {
+      await media.unpublish(source);
+      return;
+    }
+    const paused = source === 'screen' ? false : !this.store.get()[source].enabled;
+    if (media.hasProducer(source)) {
+      await media.setPaused(source, paused);
+    } else {
+      await media.publish(source, track, paused);
+    }
+  }
+
+  // ---- state helpers --------------------------------------------------------------------
+
+  private update(change: (s: SessionState) => SessionState): void {
+    this.store.update(change);
+  }
+
+  private updateSource(source: CaptureSource, change: Partial<LocalSource>): void {
+    this.update((s) => ({ ...s, [source]: { ...s[source], ...change } }));
+  }
+
+  private updateScreen(change: Partial<SessionState['screen']>): void {
+    this.update((s) => ({ ...s, screen: { ...s.screen, ...change } }));
+  }
+
+  private notice(err: unknown): void {
+    const error = toAppError(err);
+    this.noticeCounter += 1;
+    const id = this.noticeCounter;
+    this.update((s) => ({ ...s, notice: { id, code: error.code, message: error.message } }));
+  }
+}

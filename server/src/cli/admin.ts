@@ -1,0 +1,99 @@
+import { parseArgs } from 'node:util';
+import type { InviteWire, Result, Session } from '@concord/shared';
+import { ConfigError, loadAdminCliConfig } from '../config.js';
+
+// `npm run admin -- <command> [options]`: the admin HTTP API from a terminal.
+
+const USAGE = `usage: npm run admin -- <command> [options]
+
+  create-session --title "Title" --site Daraa --site Homs [--id my-session]
+        creates a session and prints a member link per site plus chair, commander and operator links
+  invite --session ID --role ROLE [--site SITE_ID] [--name "Display name"] [--ttl SECONDS]
+        issues one more invite link (roles: member chair commander operator interpreter observer)
+  list-sessions
+  show-session --session ID
+
+environment: CONCORD_URL (default http://localhost:3000), ADMIN_SECRET`;
+
+async function call<T>(cfg: { url: string; adminSecret: string }, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${cfg.url}/api/admin${path}`, {
+    method,
+    headers: { authorization: `Bearer ${cfg.adminSecret}`, 'content-type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  const json = (await res.json()) as Result<T>;
+  if (!json.ok) {
+    throw new Error(`${json.error.code}: ${json.error.message}`);
+  }
+  return json.data;
+}
+
+function printInvites(session: Session, invites: InviteWire[]): void {
+  const out = [`session ${session.id}: ${session.title}`];
+  for (const i of invites) {
+    const site = session.sites.find((s) => s.id === i.siteId)?.name;
+    out.push(`  ${`${i.role}${site ? ` ${site}` : ''}`.padEnd(20)} ${i.url}`);
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      title: { type: 'string' },
+      site: { type: 'string', multiple: true },
+      id: { type: 'string' },
+      session: { type: 'string' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+      ttl: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals[0];
+  if (values.help || command === undefined) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const cfg = loadAdminCliConfig();
+  switch (command) {
+    case 'create-session': {
+      const created = await call<{ session: Session; invites: InviteWire[] }>(cfg, 'POST', '/sessions', {
+        title: values.title,
+        sites: (values.site ?? []).map((name) => ({ name })),
+        ...(values.id ? { id: values.id } : {}),
+      });
+      printInvites(created.session, created.invites);
+      return;
+    }
+    case 'invite': {
+      const session = await call<{ session: Session }>(cfg, 'GET', `/sessions/${values.session ?? ''}`);
+      const invite = await call<InviteWire>(cfg, 'POST', `/sessions/${values.session ?? ''}/invites`, {
+        role: values.role,
+        siteId: values.site ?? null,
+        displayName: values.name ?? values.role,
+        ...(values.ttl ? { ttlSeconds: Number(values.ttl) } : {}),
+      });
+      printInvites(session.session, [invite]);
+      return;
+    }
+    case 'list-sessions': {
+      for (const s of await call<Session[]>(cfg, 'GET', '/sessions')) {
+        process.stdout.write(`${s.id}\t${s.status}\t${s.sites.map((x) => x.name).join(', ')}\t${s.title}\n`);
+      }
+      return;
+    }
+    case 'show-session': {
+      process.stdout.write(`${JSON.stringify(await call(cfg, 'GET', `/sessions/${values.session ?? ''}`), null, 2)}\n`);
+      return;
+    }
+    default:
+      throw new Error(`unknown command ${command}\n${USAGE}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof ConfigError ? 'configuration: ' : ''}${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Concord } from '../../server/src/app.js';
+import { AdminApi, inviteFor } from '../support/clients.js';
+import { uniqueId } from '../support/env.js';
+import { startTestServer } from '../support/server.js';
+import { bytesFrom, launchChromium, newActor, remoteVideo, screenshot } from '../support/browser.js';
+
+/** How long media may take to start flowing (ICE, DTLS, first key frame) on a loaded CI machine. */
+const MEDIA_TIMEOUT_MS = 30_000;
+
+interface Actor {
+  page: Page;
+  participantId: string;
+}
+
+async function joinThroughUi(browser: Browser, url: string, name: string): Promise<Actor> {
+  const { page } = await newActor(browser, name);
+  await page.goto(url);
+  // The device check shows the camera before joining.
+  await expect.poll(() => page.locator('[data-testid="camera-preview"]').evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: MEDIA_TIMEOUT_MS }).toBeGreaterThan(0);
+  await page.getByTestId('join-button').click();
+  await page.getByTestId('session-screen').waitFor({ timeout: MEDIA_TIMEOUT_MS });
+  await expect.poll(() => page.evaluate(() => window.__concord?.state().participantId ?? null)).not.toBeNull();
+  const participantId = await page.evaluate(() => window.__concord!.state().participantId!);
+  return { page, participantId };
+}
+
+/** Both kinds of media from `from` keep arriving at `to`: the byte counters grow between two reads. */
+async function expectMediaFlowing(to: Actor, from: Actor): Promise<void> {
+  await expect.poll(() => remoteVideo(to.page, from.participantId), { timeout: MEDIA_TIMEOUT_MS }).toMatchObject({ playing: true });
+  await expect.poll(async () => (await remoteVideo(to.page, from.participantId))?.width ?? 0, { timeout: MEDIA_TIMEOUT_MS }).toBeGreaterThan(0);
+  const first = await bytesFrom(to.page, from.participantId);
+  await expect
+    .poll(async () => {
+      const now = await bytesFrom(to.page, from.participantId);
+      return now.audio > first.audio && now.video > first.video;
+    }, { timeout: MEDIA_TIMEOUT_MS })
+    .toBe(true);
+  const second = await bytesFrom(to.page, from.participantId);
+  await expect
+    .poll(async () => {
+      const now = await bytesFrom(to.page, from.participantId);
+      return now.audio > second.audio && now.video > second.video;
+    }, { timeout: MEDIA_TIMEOUT_MS })
+    .toBe(true);
+}
+
+describe('two cities see and hear each other', () => {
+  let concord: Concord;
+  let browser: Browser;
+  let daraa: Actor;
+  let homs: Actor;
+
+  beforeAll(async () => {
+    concord = await startTestServer(inject('redisUrl'));
+    browser = await launchChromium();
+    const created = await new AdminApi(concord.url).createSession('Joint session of the reconciliation committees', ['Daraa', 'Damascus', 'Homs', 'Latakia'], uniqueId('s'));
+    const link = (site: string) => `${concord.url}/join#token=${inviteFor(created, 'member', site)}`;
+    daraa = await joinThroughUi(browser, link('Daraa'), 'daraa');
+    homs = await joinThroughUi(browser, link('Homs'), 'homs');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await concord?.close();
+  });
+
+  it('Daraa and Homs each receive the other\'s camera and microphone through the SFU', async () => {
+    await Promise.all([expectMediaFlowing(homs, daraa), expectMediaFlowing(daraa, homs)]);
+    // Tiles are labelled by site and person.
+    await expect.poll(() => daraa.page.locator(`[data-testid="tile"][data-participant-id="${homs.participantId}"]`).getAttribute('data-site')).toBe('Homs');
+    await screenshot(daraa.page, 'two-cities-daraa');
+    await screenshot(homs.page, 'two-cities-homs');
+  });
+
+  it('media flows again in both tabs after the mediasoup worker is killed, without a page reload', async () => {
+    const marker = uniqueId('page');
+    for (const a of [daraa, homs]) {
+      await a.page.evaluate((m) => ((window as unknown as { __marker: string }).__marker = m), marker);
+    }
+    const beforeCrash = await Promise.all([bytesFrom(homs.page, daraa.participantId), bytesFrom(daraa.page, homs.participantId)]);
+    const health = (await (await fetch(`${concord.url}/healthz`)).json()) as { workers: { pid: number }[] };
+    const pid = health.workers[0]!.pid;
+    process.kill(pid, 'SIGKILL');
+    await expect
+      .poll(async () => ((await (await fetch(`${concord.url}/healthz`)).json()) as { workers: { pid: number; alive: boolean }[] }).workers[0], { timeout: 10_000 })
+      .toMatchObject({ alive: true });
+
+    // The old consumers are gone and new ones count from zero: proof the media was rebuilt.
+    await expect
+      .poll(async () => {
+        const [h, d] = await Promise.all([bytesFrom(homs.page, daraa.participantId), bytesFrom(daraa.page, homs.participantId)]);
+        return h.video < beforeCrash[0].video && d.video < beforeCrash[1].video;
+      }, { timeout: MEDIA_TIMEOUT_MS })
+      .toBe(true);
+    await Promise.all([expectMediaFlowing(homs, daraa), expectMediaFlowing(daraa, homs)]);
+    for (const a of [daraa, homs]) {
+      expect(await a.page.evaluate(() => (window as unknown as { __marker?: string }).__marker)).toBe(marker);
+    }
+    await screenshot(daraa.page, 'after-worker-crash-daraa');
+  });
+});
+
+declare global {
+  interface Window {
+    __concord?: { state(): { joined: boolean; participantId: string | null; connection: string }; stats(): Promise<unknown[]> };
+  }
+}

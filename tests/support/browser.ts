@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { repoRoot } from './server.js';
+
+/** Debian's Chromium; tests never download a browser. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+// Flags that work on this machine: fake camera and microphone, no prompts, and no
+// background traffic to Google (the network is closed and refused connections pile up).
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+];
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** One browser context per actor, like separate people on separate machines. */
+export async function newActor(browser: Browser, name: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.grantPermissions(['camera', 'microphone']);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => process.stderr.write(`[${name}] page error: ${err.message}\n`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || process.env['E2E_CONSOLE'] === '1') {
+      process.stderr.write(`[${name}] ${msg.type()}: ${msg.text()}\n`);
+    }
+  });
+  return { context, page };
+}
+
+export const resultsDir = path.join(repoRoot, 'test-results');
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+export interface InboundSample {
+  participantId: string;
+  kind: 'audio' | 'video';
+  bytesReceived: number;
+  framesDecoded?: number;
+}
+
+/** The inbound-rtp counters of every consumer, read from the page's RTCPeerConnection stats. */
+export async function inbound(page: Page): Promise<InboundSample[]> {
+  return page.evaluate(async () => {
+    const hook = (window as unknown as { __concord?: { stats(): Promise<InboundSample[]> } }).__concord;
+    return hook ? hook.stats() : [];
+  });
+}
+
+/** Bytes received from one participant, per kind. */
+export async function bytesFrom(page: Page, participantId: string): Promise<{ audio: number; video: number }> {
+  const samples = await inbound(page);
+  const sum = (kind: 'audio' | 'video') =>
+    samples.filter((s) => s.participantId === participantId && s.kind === kind).reduce((n, s) => n + s.bytesReceived, 0);
+  return { audio: sum('audio'), video: sum('video') };
+}
+
+/** The rendered size and play state of the remote video of one participant. */
+export async function remoteVideo(page: Page, participantId: string): Promise<{ width: number; height: number; playing: boolean } | null> {
+  return page.evaluate((id) => {
+    const v = document.querySelector<HTMLVideoElement>(`video[data-testid="remote-video"][data-participant-id="${id}"]`);
+    if (!v) {
+      return null;
+    }
+    return { width: v.videoWidth, height: v.videoHeight, playing: !v.paused && v.readyState >= 2 };
+  }, participantId);
+}
