@@ -8,3 +8,4 @@ export * from './http.js';
 export * from './events.js';
 export * from './schemas.js';
 export * from './common.js';
+export * from './proceedings.js';
