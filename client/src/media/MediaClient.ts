@@ -12,7 +12,7 @@ import type { RequestPayload as Payload, RequestReply as Reply } from '../protoc
 import { assertUnreachable } from '../assert';
 import { AppError, ClientErrorCode } from '../state/errors';
 import { log } from '../logger';
-import { toRtpCapabilitiesWire, toRtpParametersWire, toTransportOptions } from './wire';
+import { toDeviceRtpCapabilities, toRtpCapabilitiesWire, toRtpParametersWire, toTransportOptions } from './wire';
 
 /** The requests the media layer needs; `Signaling` implements them over the socket. */
 export interface MediaSignaling {
@@ -131,7 +131,7 @@ export class MediaClient {
 
   /** Loads a new Device with the router's capabilities and creates both transports. */
   async load(): Promise<void> {
-    const routerRtpCapabilities = await this.signaling.getRouterRtpCapabilities();
+    const routerRtpCapabilities = toDeviceRtpCapabilities(await this.signaling.getRouterRtpCapabilities());
     this.assertOpen();
     let device: Device;
     try {

@@ -1,5 +1,6 @@
 import {
   HEADER_EXTENSION_URIS,
+  type RouterRtpCapabilitiesOut,
   type RtpCapabilitiesWire,
   type RtpParametersWire,
   type TransportOptionsWire,
@@ -99,6 +100,20 @@ export function toRtpCapabilitiesWire(c: types.RtpCapabilities): RtpCapabilities
           ]
         : [];
     }),
+  };
+}
+
+/**
+ * The router's capabilities for Device.load(). mediasoup types a router codec's
+ * preferredPayloadType as optional, but a router always fills it in; a codec without one
+ * could not be negotiated anyway, so it is left out.
+ */
+export function toDeviceRtpCapabilities(caps: RouterRtpCapabilitiesOut): types.RtpCapabilities {
+  return {
+    codecs: caps.codecs?.flatMap(({ preferredPayloadType, ...codec }) =>
+      preferredPayloadType === undefined ? [] : [{ ...codec, preferredPayloadType }],
+    ),
+    headerExtensions: caps.headerExtensions,
   };
 }
 

@@ -603,15 +603,11 @@ export class SessionController {
       producers: withoutEntries(s.producers, [producerId]),
       remoteTracks: withoutEntries(s.remoteTracks, [producerId]),
     }));
+    // One of ours closed by the server, most often because its media went (a reset follows).
+    // The track and the user's choice stay: the next restart publishes the source again.
     const source = this.media?.sourceOfProducer(producerId) ?? null;
     if (source) {
       this.media?.dropProducer(source);
-      if (source === 'screen') {
-        this.tracks.screen?.stop();
-        this.setTrack('screen', null);
-      } else {
-        this.updateSource(source, { enabled: false });
-      }
     }
   }
 
@@ -814,7 +810,9 @@ export class SessionController {
   }
 
   private updateSource(source: CaptureSource, change: Partial<LocalSource>): void {
-    this.update((s) => ({ ...s, [source]: { ...s[source], ...change } }));
+    this.update((s) =>
+      source === 'mic' ? { ...s, mic: { ...s.mic, ...change } } : { ...s, camera: { ...s.camera, ...change } },
+    );
   }
 
   private updateScreen(change: Partial<SessionState['screen']>): void {

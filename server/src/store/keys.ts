@@ -7,4 +7,5 @@ export const keys = {
   session: (id: SessionId) => `concord:session:{${id}}`,
   participants: (id: SessionId) => `concord:session:{${id}}:participants`,
   seq: (id: SessionId) => `concord:session:{${id}}:seq`,
+  proceedings: (id: SessionId) => `concord:session:{${id}}:proceedings`,
 } as const;

@@ -1,0 +1,90 @@
+import type { ReactNode } from 'react';
+
+// Inline icons: no icon font to load, and they take the text colour.
+
+interface IconProps {
+  className?: string;
+  /** When set, the icon is announced with this text; otherwise it is decorative. */
+  title?: string;
+}
+
+function Svg({ className, title, children }: IconProps & { children: ReactNode }) {
+  return (
+    <svg
+      className={className ? `icon ${className}` : 'icon'}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      role={title ? 'img' : undefined}
+      aria-hidden={title ? undefined : true}
+      aria-label={title}
+    >
+      {title && <title>{title}</title>}
+      {children}
+    </svg>
+  );
+}
+
+export function MicIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <rect x="9" y="2" width="6" height="12" rx="3" />
+      <path d="M5 11a7 7 0 0 0 14 0M12 18v4M8 22h8" />
+    </Svg>
+  );
+}
+
+export function MicOffIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M15 10V5a3 3 0 0 0-5.7-1.3M9 9v2a3 3 0 0 0 5.1 2.1" />
+      <path d="M19 11a7 7 0 0 1-1.2 3.9M5 11a7 7 0 0 0 10.6 6M12 18v4M8 22h8M3 3l18 18" />
+    </Svg>
+  );
+}
+
+export function CameraIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <rect x="2" y="6" width="14" height="12" rx="2" />
+      <path d="M16 10l6-3v10l-6-3z" />
+    </Svg>
+  );
+}
+
+export function CameraOffIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M10 6h4a2 2 0 0 1 2 2v4l6-3v10M16 16v.1A2 2 0 0 1 14 18H4a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2" />
+      <path d="M2 2l20 20" />
+    </Svg>
+  );
+}
+
+export function ScreenIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <rect x="2" y="4" width="20" height="13" rx="2" />
+      <path d="M8 21h8M12 17v4M9 10.5l3-3 3 3M12 7.5V14" />
+    </Svg>
+  );
+}
+
+export function LeaveIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M10 17l-5-5 5-5M5 12h11M14 4h4a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-4" />
+    </Svg>
+  );
+}
+
+export function CloseIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M6 6l12 12M18 6L6 18" />
+    </Svg>
+  );
+}

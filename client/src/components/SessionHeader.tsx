@@ -1,0 +1,31 @@
+import { useTranslation } from 'react-i18next';
+import type { SessionState } from '../state/sessionState';
+import { LanguageSwitcher } from './LanguageSwitcher';
+
+export function SessionHeader({ state }: { state: SessionState }) {
+  const { t } = useTranslation();
+  const { session, self, connection } = state;
+  const siteName = session?.sites.find((s) => s.id === self?.siteId)?.name ?? null;
+  const site = siteName ?? (self ? t(`desks.${self.role}`) : '');
+  return (
+    <header className="topbar">
+      <div className="topbar__title">
+        <span className="brand-mark" aria-hidden="true" />
+        <h1 data-testid="session-title">{session?.title ?? t('app.name')}</h1>
+      </div>
+      <div className="topbar__meta">
+        {self && (
+          <span className="chip" data-testid="self-site-role">
+            {site} · {t(`roles.${self.role}`)}
+          </span>
+        )}
+        <span className="chip chip--muted">{t('session.participants', { count: state.participants.size })}</span>
+        <span className="connection-pill" data-testid="connection-state" data-state={connection}>
+          <span className="connection-pill__dot" aria-hidden="true" />
+          {t(`connection.${connection}`)}
+        </span>
+        <LanguageSwitcher />
+      </div>
+    </header>
+  );
+}

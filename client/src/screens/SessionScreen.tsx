@@ -1,0 +1,81 @@
+import { useCallback, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { assertUnreachable } from '../assert';
+import { ConnectionBanner } from '../components/ConnectionBanner';
+import { ControlBar } from '../components/ControlBar';
+import { NoticeToast } from '../components/NoticeToast';
+import { RemoteAudio } from '../components/RemoteAudio';
+import { ScreenShareStage } from '../components/ScreenShareStage';
+import { SessionHeader } from '../components/SessionHeader';
+import { VideoGrid } from '../components/VideoGrid';
+import { log } from '../logger';
+import type { SessionController } from '../state/SessionController';
+import type { SessionState } from '../state/sessionState';
+import { useStore } from '../state/store';
+import { buildScreenShares, buildTiles, remoteAudioTracks } from '../state/tiles';
+import { FailedScreen, KickedScreen, LeftScreen } from './SessionEndScreens';
+
+interface SessionScreenProps {
+  controller: SessionController;
+  onRejoin: () => void;
+  onBack: () => void;
+}
+
+export function SessionScreen({ controller, onRejoin, onBack }: SessionScreenProps) {
+  const state = useStore(controller.store);
+  switch (state.phase) {
+    case 'joining':
+    case 'joined':
+      return <LiveSession controller={controller} state={state} />;
+    case 'leaving':
+    case 'left':
+      return <LeftScreen leaving={state.phase === 'leaving'} onRejoin={onRejoin} />;
+    case 'kicked':
+      return <KickedScreen failure={state.failure} />;
+    case 'failed':
+      return <FailedScreen failure={state.failure} onBack={onBack} />;
+    default:
+      return assertUnreachable(state.phase);
+  }
+}
+
+function LiveSession({ controller, state }: { controller: SessionController; state: SessionState }) {
+  const { t } = useTranslation();
+  const tiles = useMemo(() => buildTiles(state), [state]);
+  const shares = useMemo(() => buildScreenShares(state), [state]);
+  const audio = useMemo(() => remoteAudioTracks(state), [state]);
+  const dismissNotice = useCallback((id: number) => controller.dismissNotice(id), [controller]);
+  const run = (action: () => Promise<void>) => () => {
+    action().catch((err: unknown) => log.error('a control failed', err));
+  };
+  const sharing = shares.length > 0;
+
+  return (
+    <div className="session" data-testid="session-screen" data-phase={state.phase}>
+      <SessionHeader state={state} />
+      <ConnectionBanner connection={state.connection} />
+      <main className={sharing ? 'stage stage--sharing' : 'stage'}>
+        {state.phase === 'joining' ? (
+          <div className="stage__placeholder" role="status">
+            <span className="spinner" aria-hidden="true" />
+            {state.connection === 'connecting' ? t('connection.connecting') : t('session.joining')}
+          </div>
+        ) : (
+          <>
+            {sharing && <ScreenShareStage shares={shares} />}
+            <VideoGrid tiles={tiles} compact={sharing} />
+          </>
+        )}
+      </main>
+      <ControlBar
+        state={state}
+        onToggleMic={run(() => controller.toggleMic())}
+        onToggleCamera={run(() => controller.toggleCamera())}
+        onToggleScreen={run(() => controller.toggleScreenShare())}
+        onLeave={run(() => controller.leave())}
+      />
+      <RemoteAudio tracks={audio} />
+      <NoticeToast notice={state.notice} onDismiss={dismissNotice} />
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+import type { ConsumerStats } from './media/MediaClient';
+import type { SessionController } from './state/SessionController';
+
+/** What end-to-end tests read with `page.evaluate(() => window.__concord...)`. */
+export interface ConcordTestHook {
+  /** Inbound RTP counters, one entry per consumer. */
+  stats(): Promise<ConsumerStats[]>;
+  state(): { joined: boolean; participantId: string | null; connection: string };
+}
+
+declare global {
+  interface Window {
+    __concord?: ConcordTestHook;
+  }
+}
+
+let active: SessionController | null = null;
+
+export function setActiveController(controller: SessionController | null): void {
+  active = controller;
+}
+
+export function installTestHook(): void {
+  window.__concord = {
+    stats: () => (active ? active.stats() : Promise.resolve([])),
+    state: () => active?.testState() ?? { joined: false, participantId: null, connection: 'disconnected' },
+  };
+}
