@@ -7,9 +7,7 @@ import { readInvite, type Invite } from './state/invite';
 import { SessionController, type JoinOptions } from './state/SessionController';
 import { setActiveController } from './testHook';
 
-type View =
-  | { kind: 'join' }
-  | { kind: 'session'; controller: SessionController; options: JoinOptions };
+type View = { kind: 'join' } | { kind: 'session'; controller: SessionController; options: JoinOptions };
 
 export function App({ initialInvite }: { initialInvite: Invite | null }) {
   const [invite, setInvite] = useState(initialInvite);

@@ -1,5 +1,5 @@
-// The client's one logging seam. The browser console is the only sink; the prefix keeps
-// Concord's lines findable next to the browser's own WebRTC messages.
+/* eslint-disable no-console -- this file is the client's one logging seam; the browser console is its sink. */
+// The prefix keeps Concord's lines findable next to the browser's own WebRTC messages.
 const PREFIX = '[concord]';
 
 export const log = {

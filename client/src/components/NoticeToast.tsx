@@ -23,7 +23,12 @@ export function NoticeToast({ notice, onDismiss }: { notice: Notice | null; onDi
   return (
     <div className="toast" role="alert" data-testid="error-notice" data-code={notice.code}>
       <span>{t(`errors.${notice.code}`)}</span>
-      <button type="button" className="icon-button" onClick={() => onDismiss(notice.id)} aria-label={t('notice.dismiss')}>
+      <button
+        type="button"
+        className="icon-button"
+        onClick={() => onDismiss(notice.id)}
+        aria-label={t('notice.dismiss')}
+      >
         <CloseIcon />
       </button>
     </div>

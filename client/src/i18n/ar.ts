@@ -31,13 +31,11 @@ export const ar: Translation = {
     cameraStarting: 'جارٍ تشغيل الكاميرا…',
     micLevel: 'مستوى الميكروفون',
     join: 'انضم إلى الجلسة',
-    joining: 'جارٍ الانضمام…',
     cannotJoin: 'لا يمكنك الانضمام بهذا الرابط',
   },
   session: {
     joining: 'جارٍ الانضمام إلى الجلسة…',
     participants: 'المشاركون: {{count}}',
-    you: 'أنت',
   },
   connection: {
     connected: 'متصل',
@@ -128,7 +126,8 @@ export const ar: Translation = {
     REQUEST_TIMEOUT: 'لم يرد الخادم في الوقت المحدد.',
     DISCONNECTED: 'انقطع الاتصال.',
     NETWORK_ERROR: 'تعذّر الوصول إلى الخادم. تحقّق من الشبكة.',
-    MEDIA_UNSUPPORTED: 'لا يدعم هذا المتصفح إرسال الفيديو أو استقباله. استخدم إصدارًا حديثًا من Chrome أو Edge أو Firefox أو Safari.',
+    MEDIA_UNSUPPORTED:
+      'لا يدعم هذا المتصفح إرسال الفيديو أو استقباله. استخدم إصدارًا حديثًا من Chrome أو Edge أو Firefox أو Safari.',
     INSECURE_CONTEXT: 'تحتاج الكاميرا والميكروفون إلى اتصال آمن (https).',
     DEVICE_DENIED: 'تم رفض الوصول إلى الكاميرا أو الميكروفون. اسمح بذلك من إعدادات الموقع في المتصفح.',
     DEVICE_NOT_FOUND: 'لم يتم العثور على كاميرا أو ميكروفون.',

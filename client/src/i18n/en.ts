@@ -31,13 +31,11 @@ export const en = {
     cameraStarting: 'Starting the camera…',
     micLevel: 'Microphone level',
     join: 'Join session',
-    joining: 'Joining…',
     cannotJoin: 'You cannot join with this link',
   },
   session: {
     joining: 'Joining the session…',
     participants: 'Participants: {{count}}',
-    you: 'You',
   },
   connection: {
     connected: 'Connected',

@@ -31,13 +31,11 @@ export const ru: Translation = {
     cameraStarting: 'Включение камеры…',
     micLevel: 'Уровень микрофона',
     join: 'Подключиться',
-    joining: 'Подключение…',
     cannotJoin: 'По этой ссылке подключиться нельзя',
   },
   session: {
     joining: 'Подключение к заседанию…',
     participants: 'Участников: {{count}}',
-    you: 'Вы',
   },
   connection: {
     connected: 'Подключено',
@@ -128,7 +126,8 @@ export const ru: Translation = {
     REQUEST_TIMEOUT: 'Сервер не ответил вовремя.',
     DISCONNECTED: 'Связь прервалась.',
     NETWORK_ERROR: 'Сервер недоступен. Проверьте сеть.',
-    MEDIA_UNSUPPORTED: 'Этот браузер не может передавать и принимать видео. Используйте актуальную версию Chrome, Edge, Firefox или Safari.',
+    MEDIA_UNSUPPORTED:
+      'Этот браузер не может передавать и принимать видео. Используйте актуальную версию Chrome, Edge, Firefox или Safari.',
     INSECURE_CONTEXT: 'Для камеры и микрофона нужно защищённое (https) соединение.',
     DEVICE_DENIED: 'Доступ к камере или микрофону запрещён. Разрешите его в настройках сайта в браузере.',
     DEVICE_NOT_FOUND: 'Камера или микрофон не найдены.',

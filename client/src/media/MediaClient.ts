@@ -365,12 +365,10 @@ export class MediaClient {
       }
       entry.spatialLayer = spatialLayer;
       requests.push(
-        this.signaling
-          .setConsumerLayers({ consumerId: entry.consumer.id, spatialLayer })
-          .catch((err: unknown) => {
-            entry.spatialLayer = null;
-            log.warn('could not set the consumer layer', err);
-          }),
+        this.signaling.setConsumerLayers({ consumerId: entry.consumer.id, spatialLayer }).catch((err: unknown) => {
+          entry.spatialLayer = null;
+          log.warn('could not set the consumer layer', err);
+        }),
       );
     }
     await Promise.all(requests);
@@ -435,13 +433,13 @@ export class MediaClient {
     const wire = await this.signaling.createTransport({ direction });
     this.assertOpen();
     const options = toTransportOptions(wire);
-    const transport =
-      direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
+    const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
 
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      this.signaling
-        .connectTransport({ transportId: transport.id, dtlsParameters })
-        .then(() => callback(), (err: unknown) => errback(asError(err)));
+      this.signaling.connectTransport({ transportId: transport.id, dtlsParameters }).then(
+        () => callback(),
+        (err: unknown) => errback(asError(err)),
+      );
     });
 
     if (direction === 'send') {
@@ -459,7 +457,10 @@ export class MediaClient {
             source: source.data,
             paused: appData['paused'] === true,
           })
-          .then(({ producerId }) => callback({ id: producerId }), (err: unknown) => errback(asError(err)));
+          .then(
+            ({ producerId }) => callback({ id: producerId }),
+            (err: unknown) => errback(asError(err)),
+          );
       });
     }
 

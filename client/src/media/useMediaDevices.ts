@@ -13,10 +13,7 @@ const EMPTY: DeviceLists = { cameras: [], microphones: [] };
  * permission grant, so the list is read again whenever an open track changes and whenever
  * a device is plugged in or out.
  */
-export function useMediaDevices(
-  cameraTrack: MediaStreamTrack | null,
-  micTrack: MediaStreamTrack | null,
-): DeviceLists {
+export function useMediaDevices(cameraTrack: MediaStreamTrack | null, micTrack: MediaStreamTrack | null): DeviceLists {
   const [devices, setDevices] = useState<DeviceLists>(EMPTY);
 
   useEffect(() => {

@@ -69,9 +69,7 @@ export function toRtpParametersWire(p: types.RtpParameters): RtpParametersWire {
       networkPriority: e.networkPriority,
       active: e.active,
     })),
-    rtcp: p.rtcp
-      ? { cname: p.rtcp.cname, reducedSize: p.rtcp.reducedSize, mux: p.rtcp.mux }
-      : undefined,
+    rtcp: p.rtcp ? { cname: p.rtcp.cname, reducedSize: p.rtcp.reducedSize, mux: p.rtcp.mux } : undefined,
   };
 }
 

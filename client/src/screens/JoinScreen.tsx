@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { JoinSessionSchema } from '@concord/shared';
+import { JoinSessionSchema, type SessionInfoWire } from '@concord/shared';
 import { CameraPreview } from '../components/CameraPreview';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { LanguageSwitcher } from '../components/LanguageSwitcher';
@@ -24,6 +24,43 @@ interface JoinScreenProps {
 export function JoinScreen({ invite, onJoin }: JoinScreenProps) {
   const { t } = useTranslation();
   const info = useSessionInfo(invite.token);
+
+  return (
+    <div className="page" data-testid="join-screen">
+      <header className="topbar">
+        <div className="topbar__title">
+          <span className="brand-mark" aria-hidden="true" />
+          <span className="brand">{t('app.name')}</span>
+          <span className="brand-tagline">{t('app.tagline')}</span>
+        </div>
+        <div className="topbar__meta">
+          <LanguageSwitcher />
+        </div>
+      </header>
+      {info.status === 'error' ? (
+        // An unusable link opens no camera: there is nothing to check the devices for.
+        <main className="join join--single">
+          <section className="card join__details">
+            <h1>{t('join.cannotJoin')}</h1>
+            <ErrorMessage code={info.error.code} testId="join-error" />
+          </section>
+        </main>
+      ) : (
+        <DeviceCheck invite={invite} info={info.status === 'ready' ? info.info : null} onJoin={onJoin} />
+      )}
+    </div>
+  );
+}
+
+interface DeviceCheckProps {
+  invite: Invite;
+  /** Null while the session details load; joining waits for them. */
+  info: SessionInfoWire | null;
+  onJoin: (options: JoinOptions) => void;
+}
+
+function DeviceCheck({ invite, info, onJoin }: DeviceCheckProps) {
+  const { t } = useTranslation();
   const [cameraId, setCameraId] = useState<string | null>(null);
   const [micId, setMicId] = useState<string | null>(null);
   const camera = useLocalTrack('video', cameraId);
@@ -33,13 +70,13 @@ export function JoinScreen({ invite, onJoin }: JoinScreenProps) {
   const [micOn, setMicOn] = useState(true);
   const [nameDraft, setNameDraft] = useState<string | null>(null);
 
-  const displayName = nameDraft ?? (info.status === 'ready' ? info.info.invite.displayName : '');
+  const displayName = nameDraft ?? info?.invite.displayName ?? '';
   const nameValid = DisplayNameSchema.safeParse(displayName).success;
-  const canJoin = info.status === 'ready' && nameValid;
+  const showNameError = info !== null && !nameValid;
 
   const join = (event: FormEvent) => {
     event.preventDefault();
-    if (!canJoin) {
+    if (!info || !nameValid) {
       return;
     }
     onJoin({
@@ -55,91 +92,80 @@ export function JoinScreen({ invite, onJoin }: JoinScreenProps) {
   };
 
   return (
-    <div className="page" data-testid="join-screen">
-      <header className="topbar">
-        <div className="topbar__title">
-          <span className="brand-mark" aria-hidden="true" />
-          <span className="brand">{t('app.name')}</span>
-          <span className="brand-tagline">{t('app.tagline')}</span>
+    <main className="join">
+      <section className="card join__devices">
+        <CameraPreview track={camera.track} off={!cameraOn} pending={camera.pending} />
+        <MicLevelMeter track={mic.track} />
+
+        <div className="device-grid">
+          <DeviceField
+            label={t('join.camera')}
+            selectTestId="device-camera-select"
+            devices={devices.cameras}
+            value={cameraId ?? deviceIdOf(camera.track) ?? ''}
+            onChange={(id) => setCameraId(id === '' ? null : id)}
+          />
+          <Switch testId="join-camera-toggle" checked={cameraOn} onChange={setCameraOn} label={t('join.cameraOn')} />
+          {camera.error && <ErrorMessage code={camera.error} testId="camera-error" />}
+
+          <DeviceField
+            label={t('join.microphone')}
+            selectTestId="device-mic-select"
+            devices={devices.microphones}
+            value={micId ?? deviceIdOf(mic.track) ?? ''}
+            onChange={(id) => setMicId(id === '' ? null : id)}
+          />
+          <Switch testId="join-mic-toggle" checked={micOn} onChange={setMicOn} label={t('join.micOn')} />
+          {mic.error && <ErrorMessage code={mic.error} testId="mic-error" />}
         </div>
-        <div className="topbar__meta">
-          <LanguageSwitcher />
-        </div>
-      </header>
+      </section>
 
-      <main className="join">
-        <section className="card join__devices">
-          <CameraPreview track={camera.track} off={!cameraOn} pending={camera.pending} />
-          <MicLevelMeter track={mic.track} />
+      <section className="card join__details">
+        <h1>{t('join.title')}</h1>
+        {info ? (
+          <dl className="facts">
+            <dt>{t('join.session')}</dt>
+            <dd data-testid="join-session-title">{info.session.title}</dd>
+            <dt>{t('join.site')}</dt>
+            <dd data-testid="join-site-name">{info.invite.siteName ?? t(`desks.${info.invite.role}`)}</dd>
+            <dt>{t('join.role')}</dt>
+            <dd data-testid="join-role" data-role={info.invite.role}>
+              {t(`roles.${info.invite.role}`)}
+            </dd>
+            <dt>{t('join.status')}</dt>
+            <dd>{t(`sessionStatus.${info.session.status}`)}</dd>
+          </dl>
+        ) : (
+          <p className="muted">{t('join.loading')}</p>
+        )}
 
-          <div className="device-grid">
-            <DeviceField
-              label={t('join.camera')}
-              selectTestId="device-camera-select"
-              devices={devices.cameras}
-              value={cameraId ?? deviceIdOf(camera.track) ?? ''}
-              onChange={(id) => setCameraId(id === '' ? null : id)}
+        <form className="join__form" onSubmit={join}>
+          <label className="field">
+            <span className="field__label">{t('join.displayName')}</span>
+            <input
+              type="text"
+              data-testid="display-name-input"
+              value={displayName}
+              maxLength={80}
+              autoComplete="name"
+              aria-invalid={showNameError}
+              onChange={(e) => setNameDraft(e.target.value)}
             />
-            <Switch testId="join-camera-toggle" checked={cameraOn} onChange={setCameraOn} label={t('join.cameraOn')} />
-            {camera.error && <ErrorMessage code={camera.error} testId="camera-error" />}
-
-            <DeviceField
-              label={t('join.microphone')}
-              selectTestId="device-mic-select"
-              devices={devices.microphones}
-              value={micId ?? deviceIdOf(mic.track) ?? ''}
-              onChange={(id) => setMicId(id === '' ? null : id)}
-            />
-            <Switch testId="join-mic-toggle" checked={micOn} onChange={setMicOn} label={t('join.micOn')} />
-            {mic.error && <ErrorMessage code={mic.error} testId="mic-error" />}
-          </div>
-        </section>
-
-        <section className="card join__details">
-          <h1>{info.status === 'error' ? t('join.cannotJoin') : t('join.title')}</h1>
-
-          {info.status === 'loading' && <p className="muted">{t('join.loading')}</p>}
-          {info.status === 'error' && <ErrorMessage code={info.error.code} testId="join-error" />}
-          {info.status === 'ready' && (
-            <dl className="facts">
-              <dt>{t('join.session')}</dt>
-              <dd data-testid="join-session-title">{info.info.session.title}</dd>
-              <dt>{t('join.site')}</dt>
-              <dd data-testid="join-site-name">
-                {info.info.invite.siteName ?? t(`desks.${info.info.invite.role}`)}
-              </dd>
-              <dt>{t('join.role')}</dt>
-              <dd data-testid="join-role" data-role={info.info.invite.role}>
-                {t(`roles.${info.info.invite.role}`)}
-              </dd>
-              <dt>{t('join.status')}</dt>
-              <dd>{t(`sessionStatus.${info.info.session.status}`)}</dd>
-            </dl>
-          )}
-
-          <form className="join__form" onSubmit={join}>
-            <label className="field">
-              <span className="field__label">{t('join.displayName')}</span>
-              <input
-                type="text"
-                data-testid="display-name-input"
-                value={displayName}
-                maxLength={80}
-                autoComplete="name"
-                aria-invalid={info.status === 'ready' && !nameValid}
-                onChange={(e) => setNameDraft(e.target.value)}
-              />
-              <span className={nameValid || info.status !== 'ready' ? 'field__hint' : 'field__hint field__hint--error'}>
-                {nameValid || info.status !== 'ready' ? t('join.displayNameHint') : t('join.displayNameInvalid')}
-              </span>
-            </label>
-            <button type="submit" className="button button--primary button--large" data-testid="join-button" disabled={!canJoin}>
-              {t('join.join')}
-            </button>
-          </form>
-        </section>
-      </main>
-    </div>
+            <span className={showNameError ? 'field__hint field__hint--error' : 'field__hint'}>
+              {showNameError ? t('join.displayNameInvalid') : t('join.displayNameHint')}
+            </span>
+          </label>
+          <button
+            type="submit"
+            className="button button--primary button--large"
+            data-testid="join-button"
+            disabled={!info || !nameValid}
+          >
+            {t('join.join')}
+          </button>
+        </form>
+      </section>
+    </main>
   );
 }
 

@@ -12,22 +12,16 @@ import { MediaClient, type ConsumerStats } from '../media/MediaClient';
 import { acquireScreenTrack, acquireTrack, isLive, type CaptureKind } from '../media/localMedia';
 import { log } from '../logger';
 import {
-  AppError,
   ClientErrorCode,
   ErrorCodeSchema,
   isTransient,
   parseErrorCode,
   toAppError,
+  type AppError,
   type AppErrorCode,
 } from './errors';
 import { createSocket, Signaling, type ConcordSocket } from './signaling';
-import {
-  initialSessionState,
-  withEntry,
-  withoutEntries,
-  type LocalSource,
-  type SessionState,
-} from './sessionState';
+import { initialSessionState, withEntry, withoutEntries, type LocalSource, type SessionState } from './sessionState';
 import { Store } from './store';
 
 export interface JoinOptions {
@@ -508,7 +502,13 @@ export class SessionController {
         .closeProducer({ producerId })
         .catch((err: unknown) => log.info(`stale producer ${producerId} was already gone`, err));
     }
-    this.update((s) => ({ ...s, producers: withoutEntries(s.producers, stale.map((p) => p.producerId)) }));
+    this.update((s) => ({
+      ...s,
+      producers: withoutEntries(
+        s.producers,
+        stale.map((p) => p.producerId),
+      ),
+    }));
   }
 
   // ---- session events -------------------------------------------------------------------

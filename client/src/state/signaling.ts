@@ -36,15 +36,11 @@ export class Signaling implements MediaSignaling {
   constructor(private readonly socket: ConcordSocket) {}
 
   join(payload: Payload<'session:join'>): Promise<Reply<'session:join'>> {
-    return this.request((ack: TimedAck<Reply<'session:join'>>) =>
-      this.timed().emit('session:join', payload, ack),
-    );
+    return this.request((ack: TimedAck<Reply<'session:join'>>) => this.timed().emit('session:join', payload, ack));
   }
 
   leave(): Promise<Reply<'session:leave'>> {
-    return this.request((ack: TimedAck<Reply<'session:leave'>>) =>
-      this.timed().emit('session:leave', {}, ack),
-    );
+    return this.request((ack: TimedAck<Reply<'session:leave'>>) => this.timed().emit('session:leave', {}, ack));
   }
 
   getRouterRtpCapabilities(): Promise<Reply<'media:getRouterRtpCapabilities'>> {
@@ -72,9 +68,7 @@ export class Signaling implements MediaSignaling {
   }
 
   produce(payload: Payload<'media:produce'>): Promise<Reply<'media:produce'>> {
-    return this.request((ack: TimedAck<Reply<'media:produce'>>) =>
-      this.timed().emit('media:produce', payload, ack),
-    );
+    return this.request((ack: TimedAck<Reply<'media:produce'>>) => this.timed().emit('media:produce', payload, ack));
   }
 
   closeProducer(payload: Payload<'media:closeProducer'>): Promise<Reply<'media:closeProducer'>> {
@@ -96,9 +90,7 @@ export class Signaling implements MediaSignaling {
   }
 
   consume(payload: Payload<'media:consume'>): Promise<Reply<'media:consume'>> {
-    return this.request((ack: TimedAck<Reply<'media:consume'>>) =>
-      this.timed().emit('media:consume', payload, ack),
-    );
+    return this.request((ack: TimedAck<Reply<'media:consume'>>) => this.timed().emit('media:consume', payload, ack));
   }
 
   resumeConsumer(payload: Payload<'media:resumeConsumer'>): Promise<Reply<'media:resumeConsumer'>> {

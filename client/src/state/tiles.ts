@@ -147,7 +147,10 @@ export function remoteAudioTracks(state: SessionState): RemoteTrack[] {
 
 /** Up to two letters for a tile without video. */
 export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter((w) => w.length > 0);
+  const words = name
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w.length > 0);
   const first = words[0];
   if (!first) {
     return '?';

@@ -4,9 +4,7 @@ import { fetchSessionInfo } from './api';
 import { toAppError, type AppError } from './errors';
 
 export type SessionInfoState =
-  | { status: 'loading' }
-  | { status: 'ready'; info: SessionInfoWire }
-  | { status: 'error'; error: AppError };
+  { status: 'loading' } | { status: 'ready'; info: SessionInfoWire } | { status: 'error'; error: AppError };
 
 export function useSessionInfo(token: string): SessionInfoState {
   const [state, setState] = useState<SessionInfoState>({ status: 'loading' });

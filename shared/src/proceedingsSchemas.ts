@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { AgendaItemIdSchema, ParticipantIdSchema, SiteIdSchema } from './ids.js';
+import { FairnessSchema, FloorRequestTypeSchema } from './proceedings.js';
+
+// Payloads of agenda, floor and moderation requests. Chair commands carry the
+// proceedings version the chair saw: if someone changed them since, the command is
+// refused with CONFLICT instead of acting on a state the chair never saw.
+const expectedVersion = z.number().int().nonnegative();
+
+const itemFields = {
+  title: z.string().trim().min(1).max(200),
+  description: z.string().max(4000),
+  presentingSiteId: SiteIdSchema.nullable(),
+  allotmentSec: z.number().int().min(0).max(24 * 3600),
+  speakingTimeSec: z.number().int().min(10).max(3600).nullable(),
+};
+
+export const AgendaAddSchema = z.strictObject({
+  expectedVersion,
+  title: itemFields.title,
+  description: itemFields.description.default(''),
+  presentingSiteId: itemFields.presentingSiteId.default(null),
+  allotmentSec: itemFields.allotmentSec,
+  speakingTimeSec: itemFields.speakingTimeSec.default(null),
+  atIndex: z.number().int().nonnegative().optional(),
+});
+export const AgendaEditSchema = z.strictObject({
+  expectedVersion,
+  itemId: AgendaItemIdSchema,
+  title: itemFields.title.optional(),
+  description: itemFields.description.optional(),
+  presentingSiteId: itemFields.presentingSiteId.optional(),
+  allotmentSec: itemFields.allotmentSec.optional(),
+  speakingTimeSec: itemFields.speakingTimeSec.optional(),
+});
+export const AgendaReorderSchema = z.strictObject({ expectedVersion, itemIds: z.array(AgendaItemIdSchema).max(200) });
+export const AgendaItemRefSchema = z.strictObject({ expectedVersion, itemId: AgendaItemIdSchema });
+export const AgendaFinishSchema = z.strictObject({
+  expectedVersion,
+  itemId: AgendaItemIdSchema,
+  status: z.enum(['done', 'deferred']),
+  outcome: z.string().trim().max(4000).nullable(),
+});
+
+export const FloorRequestPayloadSchema = z.strictObject({
+  type: FloorRequestTypeSchema,
+  /** Ask for the whole site (a room speaking together) rather than for oneself. */
+  forSite: z.boolean().default(false),
+});
+export const FloorRequestRefSchema = z.strictObject({ requestId: z.string().min(1).max(64) });
+export const FloorGrantSchema = z.strictObject({ expectedVersion, requestId: z.string().min(1).max(64).nullable() });
+export const FloorMoveSchema = z.strictObject({ expectedVersion, requestId: z.string().min(1).max(64), toIndex: z.number().int().nonnegative() });
+export const FloorChairRefSchema = z.strictObject({ expectedVersion, requestId: z.string().min(1).max(64) });
+export const FloorExtendSchema = z.strictObject({ expectedVersion, seconds: z.number().int().min(5).max(1800) });
+export const FloorEndSchema = z.strictObject({ expectedVersion });
+export const FloorSettingsPatchSchema = z.strictObject({
+  expectedVersion,
+  fairness: FairnessSchema.optional(),
+  floorMode: z.boolean().optional(),
+  autoAdvance: z.boolean().optional(),
+  defaultSpeakingSec: z.number().int().min(10).max(3600).optional(),
+  graceSec: z.number().int().min(0).max(300).optional(),
+});
+
+export const MuteSchema = z.union([
+  z.strictObject({ participantId: ParticipantIdSchema }),
+  z.strictObject({ siteId: SiteIdSchema }),
+  /** Everyone but the current floor (and the chair). */
+  z.strictObject({ allButFloor: z.literal(true) }),
+]);
+export const ParticipantRefSchema = z.strictObject({ participantId: ParticipantIdSchema });
+export const LockSchema = z.strictObject({ locked: z.boolean() });
+export const LobbySettingSchema = z.strictObject({ enabled: z.boolean() });
+export const HandOverSchema = z.strictObject({ expectedVersion, participantId: ParticipantIdSchema });
