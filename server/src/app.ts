@@ -45,7 +45,7 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
     log: log.child({ component: 'http' }),
   });
   const server = http.createServer(app);
-  const signaling = new Signaling(server, config, store, tokens, pool, log.child({ component: 'signaling' }));
+  const signaling = new Signaling(server, config, store, redis, tokens, pool, log.child({ component: 'signaling' }));
   await signaling.recover();
 
   await new Promise<void>((resolve, reject) => {

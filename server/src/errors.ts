@@ -70,6 +70,8 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   CONFLICT: 409,
   SESSION_CLOSED: 410,
   SESSION_LOCKED: 423,
+  IN_LOBBY: 409,
+  FLOOR_MODE: 403,
   RATE_LIMITED: 429,
   MEDIA_UNAVAILABLE: 503,
   MEDIA_ERROR: 500,

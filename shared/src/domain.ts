@@ -22,6 +22,8 @@ export const SessionSchema = z.strictObject({
   status: SessionStatusSchema,
   sites: z.array(SiteSchema).min(1).max(64),
   locked: z.boolean(),
+  /** Newcomers wait in the lobby until the chair admits them. */
+  lobby: z.boolean().default(false),
   createdAt: z.number().int(),
   /** Bumped by every change; concurrent writers compare it (optimistic concurrency). */
   version: z.number().int().nonnegative(),

@@ -10,6 +10,10 @@ export const ErrorCode = {
   CONFLICT: 'CONFLICT',
   SESSION_CLOSED: 'SESSION_CLOSED',
   SESSION_LOCKED: 'SESSION_LOCKED',
+  /** The session has a lobby: wait for the chair (a lobby:admitted or lobby:refused event follows). */
+  IN_LOBBY: 'IN_LOBBY',
+  /** Floor mode: only the site that has the floor (and the chair) may unmute. */
+  FLOOR_MODE: 'FLOOR_MODE',
   RATE_LIMITED: 'RATE_LIMITED',
   MEDIA_UNAVAILABLE: 'MEDIA_UNAVAILABLE',
   MEDIA_ERROR: 'MEDIA_ERROR',

@@ -18,6 +18,27 @@ import type {
   RestartIceSchema,
 } from './media.js';
 import type { ParticipantId, SiteId } from './ids.js';
+import type { Proceedings } from './proceedings.js';
+import type {
+  AgendaAddSchema,
+  AgendaEditSchema,
+  AgendaFinishSchema,
+  AgendaItemRefSchema,
+  AgendaReorderSchema,
+  FloorChairRefSchema,
+  FloorEndSchema,
+  FloorExtendSchema,
+  FloorGrantSchema,
+  FloorMoveSchema,
+  FloorRequestPayloadSchema,
+  FloorRequestRefSchema,
+  FloorSettingsPatchSchema,
+  HandOverSchema,
+  LobbySettingSchema,
+  LockSchema,
+  MuteSchema,
+  ParticipantRefSchema,
+} from './proceedingsSchemas.js';
 
 /** Everything a newly joined client needs to draw the session. */
 export interface SessionSnapshot {
@@ -26,9 +47,26 @@ export interface SessionSnapshot {
   participants: Participant[];
   producers: ProducerInfo[];
   activeSpeaker: ActiveSpeaker | null;
+  /** Agenda, floor queue, speaker and settings. */
+  proceedings: Proceedings;
+  /** Whether this participant holds the chair now. */
+  isChair: boolean;
+  /** Participants waiting in the lobby (filled for the chair only). */
+  lobby: Participant[];
+  /** The server's clock (ms) when the snapshot was taken: clients derive timers from it. */
+  serverNow: number;
   /** Per-session sequence number of the last broadcast the snapshot includes. */
   seq: number;
 }
+
+/** Every change to the proceedings is broadcast whole: it is small, and a client never has to merge. */
+export interface ProceedingsUpdate {
+  proceedings: Proceedings;
+  seq: number;
+  serverNow: number;
+}
+
+export type MuteReason = 'chair' | 'floor_mode' | 'time_up';
 
 export interface ActiveSpeaker {
   participantId: ParticipantId;
@@ -64,6 +102,38 @@ export interface ClientToServerEvents {
   'media:consume': (payload: In<typeof ConsumeSchema>, ack: Ack<ConsumerOptionsWire>) => void;
   'media:resumeConsumer': (payload: In<typeof ConsumerRefSchema>, ack: Ack<null>) => void;
   'media:setConsumerLayers': (payload: In<typeof ConsumerLayersSchema>, ack: Ack<null>) => void;
+
+  // ---- agenda (chair) ----
+  'proceedings:get': (payload: Record<string, never>, ack: Ack<ProceedingsUpdate>) => void;
+  'agenda:add': (payload: In<typeof AgendaAddSchema>, ack: Ack<{ itemId: string }>) => void;
+  'agenda:edit': (payload: In<typeof AgendaEditSchema>, ack: Ack<null>) => void;
+  'agenda:reorder': (payload: In<typeof AgendaReorderSchema>, ack: Ack<null>) => void;
+  'agenda:delete': (payload: In<typeof AgendaItemRefSchema>, ack: Ack<null>) => void;
+  'agenda:start': (payload: In<typeof AgendaItemRefSchema>, ack: Ack<null>) => void;
+  'agenda:finish': (payload: In<typeof AgendaFinishSchema>, ack: Ack<null>) => void;
+
+  // ---- floor ----
+  /** A member asks for the floor, for themselves or their whole site. */
+  'floor:request': (payload: In<typeof FloorRequestPayloadSchema>, ack: Ack<{ requestId: string }>) => void;
+  /** Withdraw one's own request (or one's site's); the chair may withdraw any. */
+  'floor:withdraw': (payload: In<typeof FloorRequestRefSchema>, ack: Ack<null>) => void;
+  /** The speaker hands the floor back. */
+  'floor:yield': (payload: Record<string, never>, ack: Ack<null>) => void;
+  'floor:grant': (payload: In<typeof FloorGrantSchema>, ack: Ack<null>) => void;
+  'floor:move': (payload: In<typeof FloorMoveSchema>, ack: Ack<null>) => void;
+  'floor:remove': (payload: In<typeof FloorChairRefSchema>, ack: Ack<null>) => void;
+  'floor:extend': (payload: In<typeof FloorExtendSchema>, ack: Ack<null>) => void;
+  'floor:end': (payload: In<typeof FloorEndSchema>, ack: Ack<null>) => void;
+  'floor:settings': (payload: In<typeof FloorSettingsPatchSchema>, ack: Ack<null>) => void;
+
+  // ---- moderation (chair) ----
+  'moderation:mute': (payload: In<typeof MuteSchema>, ack: Ack<{ muted: number }>) => void;
+  'moderation:remove': (payload: In<typeof ParticipantRefSchema>, ack: Ack<null>) => void;
+  'session:lock': (payload: In<typeof LockSchema>, ack: Ack<null>) => void;
+  'lobby:setEnabled': (payload: In<typeof LobbySettingSchema>, ack: Ack<null>) => void;
+  'lobby:admit': (payload: In<typeof ParticipantRefSchema>, ack: Ack<null>) => void;
+  'lobby:refuse': (payload: In<typeof ParticipantRefSchema>, ack: Ack<null>) => void;
+  'chair:handOver': (payload: In<typeof HandOverSchema>, ack: Ack<null>) => void;
 }
 
 /** Server → client broadcasts. Session-wide ones carry the session sequence number. */
@@ -83,7 +153,18 @@ export interface ServerToClientEvents {
    */
   'media:reset': (e: { reason: string }) => void;
   /** Sent just before the server disconnects this socket on purpose. */
-  'session:kicked': (e: { code: string; message: string }) => void;
+  'session:kicked': (e: { code: 'REPLACED' | 'REMOVED' | 'REFUSED'; message: string }) => void;
+  'proceedings:updated': (e: ProceedingsUpdate) => void;
+  /** To the participants (or the site) who were just given the floor: unmute if you allow it. */
+  'floor:granted': (e: { requestId: string; forSite: boolean }) => void;
+  /** To a participant whose microphone the server paused. */
+  'moderation:muted': (e: { reason: MuteReason }) => void;
+  /** To the chair: who waits in the lobby. */
+  'lobby:updated': (e: { waiting: Participant[] }) => void;
+  /** To a waiting participant: join again now. */
+  'lobby:admitted': (e: Record<string, never>) => void;
+  /** To the chair: whether they hold the chair now (after a hand-over). */
+  'chair:changed': (e: { isChair: boolean }) => void;
 }
 
 export type InterServerEvents = Record<string, never>;

@@ -9,3 +9,4 @@ export * from './events.js';
 export * from './schemas.js';
 export * from './common.js';
 export * from './proceedings.js';
+export * from './proceedingsSchemas.js';

@@ -84,6 +84,11 @@ export const ProceedingsSchema = z.strictObject({
   speakingTime: SpeakingTimeSchema,
   /** The last cut-off, so the person cut off sees it clearly. */
   lastCutOff: z.strictObject({ participantId: ParticipantIdSchema, at: z.number().int() }).nullable(),
+  /**
+   * Who holds the chair: an invite identity (token subject), so the rights survive
+   * reconnects and restarts and can be handed over. Null until a chair-role invite joins.
+   */
+  chair: z.strictObject({ subject: z.string().min(1).max(128), displayName: z.string().min(1).max(80) }).nullable(),
   /** Bumped by every change: chair commands carry the version they saw. */
   version: z.number().int().nonnegative(),
 });

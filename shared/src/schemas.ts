@@ -12,6 +12,26 @@ import {
   RestartIceSchema,
 } from './media.js';
 import type { ClientToServerEvents } from './events.js';
+import {
+  AgendaAddSchema,
+  AgendaEditSchema,
+  AgendaFinishSchema,
+  AgendaItemRefSchema,
+  AgendaReorderSchema,
+  FloorChairRefSchema,
+  FloorEndSchema,
+  FloorExtendSchema,
+  FloorGrantSchema,
+  FloorMoveSchema,
+  FloorRequestPayloadSchema,
+  FloorRequestRefSchema,
+  FloorSettingsPatchSchema,
+  HandOverSchema,
+  LobbySettingSchema,
+  LockSchema,
+  MuteSchema,
+  ParticipantRefSchema,
+} from './proceedingsSchemas.js';
 
 /**
  * The schema for every client → server event. The `satisfies` clause makes the compiler
@@ -31,6 +51,29 @@ export const clientSchemas = {
   'media:consume': ConsumeSchema,
   'media:resumeConsumer': ConsumerRefSchema,
   'media:setConsumerLayers': ConsumerLayersSchema,
+  'proceedings:get': EmptySchema,
+  'agenda:add': AgendaAddSchema,
+  'agenda:edit': AgendaEditSchema,
+  'agenda:reorder': AgendaReorderSchema,
+  'agenda:delete': AgendaItemRefSchema,
+  'agenda:start': AgendaItemRefSchema,
+  'agenda:finish': AgendaFinishSchema,
+  'floor:request': FloorRequestPayloadSchema,
+  'floor:withdraw': FloorRequestRefSchema,
+  'floor:yield': EmptySchema,
+  'floor:grant': FloorGrantSchema,
+  'floor:move': FloorMoveSchema,
+  'floor:remove': FloorChairRefSchema,
+  'floor:extend': FloorExtendSchema,
+  'floor:end': FloorEndSchema,
+  'floor:settings': FloorSettingsPatchSchema,
+  'moderation:mute': MuteSchema,
+  'moderation:remove': ParticipantRefSchema,
+  'session:lock': LockSchema,
+  'lobby:setEnabled': LobbySettingSchema,
+  'lobby:admit': ParticipantRefSchema,
+  'lobby:refuse': ParticipantRefSchema,
+  'chair:handOver': HandOverSchema,
 } as const satisfies { [K in keyof ClientToServerEvents]: z.ZodType };
 
 export type ClientEvent = keyof typeof clientSchemas;

@@ -19,6 +19,7 @@ export function emptyProceedings(settings: FloorSettings = DEFAULT_FLOOR_SETTING
     turns: {},
     speakingTime: { bySite: {}, byParticipant: {} },
     lastCutOff: null,
+    chair: null,
     version: 0,
   };
 }

@@ -46,6 +46,7 @@ export function newSession(input: NewSession, nowMs: number): Session {
     status: 'open',
     sites: siteIdsFor(input.siteNames),
     locked: false,
+    lobby: false,
     createdAt: nowMs,
     version: 0,
   };

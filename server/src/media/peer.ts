@@ -190,6 +190,11 @@ export class Peer {
     return c;
   }
 
+  /** The open microphone producers (at most one). */
+  mics(): types.Producer<ProducerAppData>[] {
+    return [...this.producers.values()].filter((p) => p.appData.source === 'mic' && !p.closed);
+  }
+
   producerInfos(): ProducerInfo[] {
     return [...this.producers.values()].map(producerInfo);
   }

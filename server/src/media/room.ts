@@ -83,6 +83,11 @@ export class Room {
     return peer;
   }
 
+  /** The open peers, for policies that act on many at once (muting a site, floor mode). */
+  openPeers(): Peer[] {
+    return [...this.peers.values()].filter((p) => !p.closed);
+  }
+
   getPeer(participantId: ParticipantId): Peer | undefined {
     const peer = this.peers.get(participantId);
     return peer && !peer.closed ? peer : undefined;

@@ -19,6 +19,9 @@ export type AckData<E extends keyof ClientToServerEvents> =
 
 export type Handler<E extends ClientEvent> = (payload: ClientPayload<E>) => Promise<AckData<E>>;
 
+/** Registers one event's handler on a connection (see `handle`). */
+export type On = <E extends ClientEvent>(event: E, handler: Handler<E>) => void;
+
 /** Requests per second one socket may make; joining and publishing take about ten. */
 const REQUESTS_PER_SECOND = 40;
 

@@ -31,6 +31,7 @@ export function handshakeMiddleware(tokens: TokenService) {
     try {
       socket.data.claims = tokens.verify(auth.data.token);
       socket.data.participantId = null;
+      socket.data.waitingAs = null;
       next();
     } catch (err) {
       next(refusal(toWireError(err)));

@@ -1,28 +1,29 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { RateLimiterMemory } from 'rate-limiter-flexible';
-import {
-  ErrorCode,
-  type Participant,
-  type ParticipantId,
-  type SessionSnapshot,
-} from '@concord/shared';
+import { ErrorCode, type Participant, type ParticipantId, type SessionSnapshot } from '@concord/shared';
 import { participantIdFor } from '../auth/identity.js';
 import type { TokenService } from '../auth/tokens.js';
-import { mayPublish } from '../domain/media.js';
+import { holdsChair } from '../domain/chair.js';
 import { joinRefusal } from '../domain/session.js';
 import { ConcordError, ConflictError, ForbiddenError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Peer } from '../media/peer.js';
 import type { Room, RoomListener } from '../media/room.js';
 import { RoomRegistry } from '../media/rooms.js';
 import type { WorkerPool } from '../media/workerPool.js';
 import type { SessionStore } from '../store/sessionStore.js';
+import { ProceedingsStore } from '../store/proceedingsStore.js';
+import type { Redis } from '../store/redis.js';
+import type { ConnectionContext } from './context.js';
+import { registerMediaHandlers } from './mediaHandlers.js';
+import { registerModerationHandlers, notifyChairOfLobby, type ModerationDeps } from './moderationHandlers.js';
+import { registerProceedingsHandlers } from './proceedingsHandlers.js';
+import { ProceedingsService, type Identity } from './proceedingsService.js';
 import type { Config } from '../config.js';
-import { createRateLimiter, handle } from './handle.js';
+import { createRateLimiter, handle, type On } from './handle.js';
 import { handshakeMiddleware } from './handshake.js';
 import { Presence } from './presence.js';
-import { participantRoom, sessionRoom, type ConcordServer, type ConcordSocket } from './types.js';
+import { participantRoom, sessionRoom, siteRoom, type ConcordServer, type ConcordSocket } from './types.js';
 
 /** How long Socket.IO waits for a pong before it declares a socket dead. */
 const PING_TIMEOUT_MS = 10_000;
@@ -35,11 +36,15 @@ export class Signaling implements RoomListener {
   readonly rooms: RoomRegistry;
   private readonly presence: Presence;
   private readonly limiter: RateLimiterMemory = createRateLimiter();
+  private readonly identities = new Map<ParticipantId, Identity>();
+  readonly proceedings: ProceedingsService;
+  private readonly moderationDeps: ModerationDeps;
 
   constructor(
     httpServer: HttpServer,
     config: Config,
     private readonly store: SessionStore,
+    redis: Redis,
     tokens: TokenService,
     pool: WorkerPool,
     private readonly log: Logger,
@@ -57,6 +62,21 @@ export class Signaling implements RoomListener {
       this,
       log.child({ component: 'media' }),
     );
+    this.proceedings = new ProceedingsService(
+      this.io,
+      new ProceedingsStore(redis),
+      this.rooms,
+      this.identities,
+      log.child({ component: 'floor' }),
+    );
+    this.moderationDeps = {
+      io: this.io,
+      sessions: store,
+      service: this.proceedings,
+      presence: this.presence,
+      rooms: this.rooms,
+      log: log.child({ component: 'moderation' }),
+    };
     this.io.use(handshakeMiddleware(tokens));
     this.io.on('connection', (socket) => this.onConnection(socket));
   }
@@ -65,6 +85,7 @@ export class Signaling implements RoomListener {
   async recover(): Promise<void> {
     const sessions = await this.store.list();
     const count = await this.presence.recover(sessions.map((s) => s.id));
+    await this.proceedings.recover(sessions.map((s) => s.id));
     if (count > 0) {
       this.log.info({ participants: count }, 'waiting for participants to reconnect after restart');
     }
@@ -89,10 +110,7 @@ export class Signaling implements RoomListener {
   private onConnection(socket: ConcordSocket): void {
     const claims = socket.data.claims;
     let log = this.log.child({ sessionId: claims.sid, siteId: claims.site, sub: claims.sub });
-    const on = <E extends Parameters<typeof handle>[3]>(event: E, handler: Parameters<typeof handle<E>>[4]) =>
-      handle(socket, this.limiter, log, event, handler);
-
-    /** The joined participant of this socket, or NOT_JOINED. */
+    const on: On = (event, handler) => handle(socket, this.limiter, log, event, handler);
     const self = (): ParticipantId => {
       const id = socket.data.participantId;
       if (id === null) {
@@ -100,26 +118,44 @@ export class Signaling implements RoomListener {
       }
       return id;
     };
-    const room = () => this.rooms.get(claims.sid);
-    const peer = async (): Promise<Peer> => (await room()).peerFor(self(), claims.site);
-    const existingPeer = async (): Promise<Peer> => {
-      const p = (await room()).getPeer(self());
-      if (!p) {
-        throw new ConcordError(ErrorCode.NOT_FOUND, 'no media set up; create a transport first');
-      }
-      return p;
-    };
+    const ctx: ConnectionContext = { socket, claims, on, self };
 
     on('session:join', async ({ displayName, instanceId }) => {
       const participantId = participantIdFor(claims.sub, instanceId);
       if (socket.data.participantId !== null && socket.data.participantId !== participantId) {
         throw new ConflictError('this connection already joined as another participant');
       }
-      const session = await this.store.require(claims.sid);
-      const existing = await this.store.getParticipant(session.id, participantId);
+      const sid = claims.sid;
+      const session = await this.store.require(sid);
+      if (await this.store.isBanned(sid, claims.sub)) {
+        throw new ForbiddenError('the chair removed this invite from the session');
+      }
+      const existing = await this.store.getParticipant(sid, participantId);
       const refusal = joinRefusal(session, claims, existing !== null);
       if (refusal) {
         throw new ConcordError(refusal.code, refusal.message);
+      }
+      this.identities.set(participantId, { subject: claims.sub, role: claims.role });
+      let proceedings = await this.proceedings.get(sid);
+      const chairEligible = holdsChair(proceedings, claims.sub, claims.role);
+      if (session.lobby && existing === null && !chairEligible && !(await this.store.isAdmitted(sid, participantId))) {
+        // Wait in the lobby: reachable on its own channel for lobby:admitted.
+        await this.store.putWaiting({
+          id: participantId,
+          sessionId: sid,
+          siteId: claims.site,
+          displayName: displayName ?? claims.name,
+          role: claims.role,
+          connection: 'connected',
+          joinedAt: Date.now(),
+        });
+        await socket.join(participantRoom(participantId));
+        socket.data.waitingAs = participantId;
+        await notifyChairOfLobby(this.moderationDeps, sid);
+        throw new ConcordError(ErrorCode.IN_LOBBY, 'the chair will admit you shortly');
+      }
+      if (claims.role === 'chair' && proceedings.chair === null) {
+        proceedings = await this.proceedings.change(sid, (p) => (p.chair === null ? { ...p, chair: { subject: claims.sub, displayName: displayName ?? claims.name } } : p));
       }
       const rejoinOnSameSocket = socket.data.participantId === participantId;
       if (!rejoinOnSameSocket) {
@@ -131,10 +167,10 @@ export class Signaling implements RoomListener {
           old?.disconnect(true);
         }
         // A new connection starts its media from scratch.
-        (await this.rooms.peek(session.id))?.removePeer(participantId);
+        (await this.rooms.peek(sid))?.removePeer(participantId);
         const participant: Participant = {
           id: participantId,
-          sessionId: session.id,
+          sessionId: sid,
           siteId: claims.site,
           displayName: displayName ?? existing?.displayName ?? claims.name,
           role: claims.role,
@@ -142,15 +178,23 @@ export class Signaling implements RoomListener {
           joinedAt: existing?.joinedAt ?? Date.now(),
         };
         socket.data.participantId = participantId;
-        await socket.join([sessionRoom(session.id), participantRoom(participantId)]);
+        socket.data.waitingAs = null;
+        const rooms = [sessionRoom(sid), participantRoom(participantId)];
+        if (claims.site !== null) {
+          rooms.push(siteRoom(sid, claims.site));
+        }
+        await socket.join(rooms);
+        await this.store.setSubject(sid, participantId, claims.sub);
         await this.presence.connected(participant, socket.id, existing !== null);
         log = log.child({ participantId });
         log.info({ rejoin: existing !== null }, 'participant joined');
       }
-      const [participants, seq, mediaRoom] = await Promise.all([
-        this.store.listParticipants(session.id),
-        this.store.currentSeq(session.id),
-        this.rooms.peek(session.id),
+      const isChair = holdsChair(proceedings, claims.sub, claims.role);
+      const [participants, seq, mediaRoom, lobby] = await Promise.all([
+        this.store.listParticipants(sid),
+        this.store.currentSeq(sid),
+        this.rooms.peek(sid),
+        isChair ? this.store.listWaiting(sid) : Promise.resolve([]),
       ]);
       const me = participants.find((p) => p.id === participantId);
       if (!me) {
@@ -162,6 +206,10 @@ export class Signaling implements RoomListener {
         participants,
         producers: mediaRoom?.producers() ?? [],
         activeSpeaker: mediaRoom?.activeSpeaker ?? null,
+        proceedings,
+        isChair,
+        lobby,
+        serverNow: Date.now(),
         seq,
       };
     });
@@ -177,79 +225,21 @@ export class Signaling implements RoomListener {
       return null;
     });
 
-    on('media:getRouterRtpCapabilities', async () => {
-      self();
-      return (await room()).rtpCapabilities;
-    });
-
-    on('media:createTransport', async ({ direction }) => (await peer()).createTransport(direction));
-
-    on('media:connectTransport', async ({ transportId, dtlsParameters }) => {
-      await (await existingPeer()).connectTransport(transportId, dtlsParameters);
-      return null;
-    });
-
-    on('media:restartIce', async ({ transportId }) => (await existingPeer()).restartIce(transportId));
-
-    on('media:produce', async ({ transportId, kind, rtpParameters, source, paused }) => {
-      if (!mayPublish(claims.role, source)) {
-        throw new ForbiddenError(`a ${claims.role} may not publish ${source}`);
-      }
-      if ((source === 'mic') !== (kind === 'audio')) {
-        throw new ConcordError(ErrorCode.INVALID_PAYLOAD, `a ${source} track cannot be ${kind}`);
-      }
-      const mediaRoom = await room();
-      const p = await existingPeer();
-      const producer = await p.produce(transportId, kind, rtpParameters, source, paused ?? false);
-      mediaRoom.watchAudio(producer);
-      socket.to(sessionRoom(claims.sid)).emit('producer:new', {
-        producerId: producer.id,
-        participantId: p.participantId,
-        siteId: p.siteId,
-        kind: producer.kind,
-        source,
-        paused: producer.paused,
-      });
-      return { producerId: producer.id };
-    });
-
-    on('media:closeProducer', async ({ producerId }) => {
-      (await existingPeer()).producer(producerId).close();
-      return null;
-    });
-
-    on('media:pauseProducer', async ({ producerId }) => {
-      await (await existingPeer()).producer(producerId).pause();
-      this.io.to(sessionRoom(claims.sid)).emit('producer:updated', { producerId, paused: true });
-      return null;
-    });
-
-    on('media:resumeProducer', async ({ producerId }) => {
-      await (await existingPeer()).producer(producerId).resume();
-      this.io.to(sessionRoom(claims.sid)).emit('producer:updated', { producerId, paused: false });
-      return null;
-    });
-
-    on('media:consume', async ({ transportId, producerId, rtpCapabilities }) => {
-      const mediaRoom = await room();
-      return (await existingPeer()).consume(transportId, mediaRoom.findProducer(producerId), rtpCapabilities);
-    });
-
-    on('media:resumeConsumer', async ({ consumerId }) => {
-      await (await existingPeer()).consumer(consumerId).resume();
-      return null;
-    });
-
-    on('media:setConsumerLayers', async ({ consumerId, spatialLayer, temporalLayer }) => {
-      await (await existingPeer())
-        .consumer(consumerId)
-        .setPreferredLayers(temporalLayer === undefined ? { spatialLayer } : { spatialLayer, temporalLayer });
-      return null;
-    });
+    registerMediaHandlers(ctx, this.io, this.rooms, this.proceedings);
+    registerProceedingsHandlers(ctx, this.proceedings, this.store);
+    registerModerationHandlers(ctx, this.moderationDeps);
 
     socket.on('disconnect', (reason) => {
       const id = socket.data.participantId;
       this.limiter.delete(socket.id).catch(() => undefined);
+      const waiting = socket.data.waitingAs;
+      if (waiting !== null) {
+        // Nobody should admit a tab that is gone; it waits again if it comes back.
+        void this.store
+          .takeWaiting(claims.sid, waiting)
+          .then(() => notifyChairOfLobby(this.moderationDeps, claims.sid))
+          .catch((err: unknown) => log.warn({ err }, 'could not clear lobby entry'));
+      }
       if (id === null) {
         return;
       }
@@ -268,6 +258,7 @@ export class Signaling implements RoomListener {
   }
 
   async close(): Promise<void> {
+    this.proceedings.close();
     this.presence.close();
     await this.rooms.close();
     await new Promise<void>((resolve) => {

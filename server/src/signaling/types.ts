@@ -5,6 +5,7 @@ import type {
   ParticipantId,
   ServerToClientEvents,
   SessionId,
+  SiteId,
   TokenClaims,
 } from '@concord/shared';
 
@@ -12,6 +13,8 @@ export interface SocketData {
   claims: TokenClaims;
   /** Set by a successful session:join, cleared by session:leave. */
   participantId: ParticipantId | null;
+  /** Set while this connection waits in the lobby. */
+  waitingAs: ParticipantId | null;
 }
 
 export type ConcordServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -20,3 +23,4 @@ export type ConcordSocket = Socket<ClientToServerEvents, ServerToClientEvents, I
 /** Socket.IO room names: everyone in a session, and each participant's own channel. */
 export const sessionRoom = (id: SessionId): string => `session:${id}`;
 export const participantRoom = (id: ParticipantId): string => `participant:${id}`;
+export const siteRoom = (sessionId: SessionId, siteId: SiteId): string => `site:${sessionId}:${siteId}`;

@@ -125,6 +125,47 @@ export class SessionStore {
     return all.map((raw) => ParticipantSchema.parse(JSON.parse(raw)));
   }
 
+  async setSubject(sessionId: SessionId, id: ParticipantId, subject: string): Promise<void> {
+    await this.redis.hset(keys.subjects(sessionId), id, subject);
+  }
+
+  async subjectOf(sessionId: SessionId, id: ParticipantId): Promise<string | null> {
+    return this.redis.hget(keys.subjects(sessionId), id);
+  }
+
+  // ---- lobby and removal ----
+  async putWaiting(p: Participant): Promise<void> {
+    await this.redis.hset(keys.lobby(p.sessionId), p.id, JSON.stringify(p));
+  }
+
+  async takeWaiting(sessionId: SessionId, id: ParticipantId): Promise<Participant | null> {
+    const [[, raw], [, removed]] = (await this.redis.multi().hget(keys.lobby(sessionId), id).hdel(keys.lobby(sessionId), id).exec()) as [
+      [Error | null, string | null],
+      [Error | null, number],
+    ];
+    return removed === 1 && raw !== null ? ParticipantSchema.parse(JSON.parse(raw)) : null;
+  }
+
+  async listWaiting(sessionId: SessionId): Promise<Participant[]> {
+    return (await this.redis.hvals(keys.lobby(sessionId))).map((raw) => ParticipantSchema.parse(JSON.parse(raw)));
+  }
+
+  async admit(sessionId: SessionId, id: ParticipantId): Promise<void> {
+    await this.redis.sadd(keys.admitted(sessionId), id);
+  }
+
+  async isAdmitted(sessionId: SessionId, id: ParticipantId): Promise<boolean> {
+    return (await this.redis.sismember(keys.admitted(sessionId), id)) === 1;
+  }
+
+  async ban(sessionId: SessionId, subject: string): Promise<void> {
+    await this.redis.sadd(keys.banned(sessionId), subject);
+  }
+
+  async isBanned(sessionId: SessionId, subject: string): Promise<boolean> {
+    return (await this.redis.sismember(keys.banned(sessionId), subject)) === 1;
+  }
+
   async currentSeq(sessionId: SessionId): Promise<number> {
     return Number((await this.redis.get(keys.seq(sessionId))) ?? 0);
   }
