@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ErrorCode, type ClientToServerEvents, type Result } from '@concord/shared';
+import { ErrorCode, type ClientToServerEvents } from '@concord/shared';
 import type { Concord } from '../../server/src/app.js';
 import { connect, data, nextEvent, request, requestRaw, type TestSocket } from '../support/clients.js';
 import { current, inviteFor, joinAs, newSession, publishMic, type Joined } from '../support/sessions.js';
@@ -90,9 +90,8 @@ describe('the chair runs the session', () => {
       const otherChair = await track(joinAs(concord.url, inviteFor(other, 'chair')));
       const ids = { v: (await current(otherChair)).version, itemId: s.itemId, requestId: s.requestId, daraaId: s.daraa.id };
       for (const [event, payload] of actions) {
-        const res = (await requestRaw(otherChair.socket, event, payload(ids))) as Result<unknown>;
         // Whatever it does lands in its own session (or is refused): this one is untouched.
-        void res;
+        await requestRaw(otherChair.socket, event, payload(ids));
       }
       expect(await current(s.chair)).toEqual(before);
       expect((await concord.store.require(s.created.session.id)).locked).toBe(false);

@@ -8,5 +8,5 @@ export interface ConnectionContext {
   claims: TokenClaims;
   on: On;
   /** The joined participant, or NOT_JOINED. */
-  self(): ParticipantId;
+  self: () => ParticipantId;
 }
