@@ -35,17 +35,26 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
   const invites = new InviteService(tokens, () => baseUrl, config.inviteTtlSeconds);
   const health = new Health(redis, pool);
 
+  // The Express app is registered before Socket.IO attaches (Socket.IO wraps the request
+  // listeners it finds); the agenda API reaches the signaling layer's service lazily.
+  let signaling: Signaling | null = null;
   const app = createHttpApp({
     store,
     tokens,
     invites,
     health,
+    proceedings: () => {
+      if (!signaling) {
+        throw new Error('signaling is not ready');
+      }
+      return signaling.proceedings;
+    },
     adminSecret: config.adminSecret,
     clientDist: config.clientDist,
     log: log.child({ component: 'http' }),
   });
   const server = http.createServer(app);
-  const signaling = new Signaling(server, config, store, redis, tokens, pool, log.child({ component: 'signaling' }));
+  signaling = new Signaling(server, config, store, redis, tokens, pool, log.child({ component: 'signaling' }));
   await signaling.recover();
 
   await new Promise<void>((resolve, reject) => {

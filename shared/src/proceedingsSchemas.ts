@@ -72,3 +72,10 @@ export const ParticipantRefSchema = z.strictObject({ participantId: ParticipantI
 export const LockSchema = z.strictObject({ locked: z.boolean() });
 export const LobbySettingSchema = z.strictObject({ enabled: z.boolean() });
 export const HandOverSchema = z.strictObject({ expectedVersion, participantId: ParticipantIdSchema });
+
+// HTTP bodies for the agenda API: the same fields; expectedVersion is optional there
+// (a script that leaves it out accepts whatever the current version is).
+const optionalVersion = { expectedVersion: expectedVersion.optional() };
+export const AgendaAddBodySchema = AgendaAddSchema.extend(optionalVersion);
+export const AgendaEditBodySchema = AgendaEditSchema.omit({ itemId: true }).extend(optionalVersion);
+export const AgendaReorderBodySchema = AgendaReorderSchema.extend(optionalVersion);

@@ -11,7 +11,6 @@ import {
   type SessionInfoWire,
 } from '@concord/shared';
 import { randomBytes } from 'node:crypto';
-import type { z, ZodType } from 'zod';
 import type { InviteService } from '../auth/invites.js';
 import type { TokenService } from '../auth/tokens.js';
 import { findSite, newSession } from '../domain/session.js';
@@ -20,6 +19,9 @@ import type { Health } from '../health/health.js';
 import type { Logger } from '../logger.js';
 import type { SessionStore } from '../store/sessionStore.js';
 import { errorMiddleware, participantClaims, requireAdmin } from './middleware.js';
+import { parse } from './parse.js';
+import { agendaRouter } from './agenda.js';
+import type { ProceedingsService } from '../signaling/proceedingsService.js';
 import { defaultInvites } from './invites.js';
 
 /** HTTP requests per minute per client address on the API. */
@@ -31,6 +33,7 @@ export interface HttpDeps {
   tokens: TokenService;
   invites: InviteService;
   health: Health;
+  proceedings: () => ProceedingsService;
   adminSecret: string;
   clientDist: string;
   log: Logger;
@@ -39,14 +42,6 @@ export interface HttpDeps {
 type Async = (req: Request, res: Response, next: NextFunction) => Promise<void>;
 /** Express 5 forwards rejected promises to the error middleware; this keeps handlers typed. */
 const route = (fn: Async) => fn;
-
-function parse<S extends ZodType>(schema: S, value: unknown): z.output<S> {
-  const r = schema.safeParse(value);
-  if (!r.success) {
-    throw ValidationError.fromZod(r.error);
-  }
-  return r.data;
-}
 
 export function createHttpApp(deps: HttpDeps): express.Express {
   const { store, invites, health, log } = deps;
@@ -129,6 +124,11 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     };
     res.json(ok(info));
   }));
+
+  api.use(
+    '/sessions/:sessionId/agenda',
+    agendaRouter({ store, tokens: deps.tokens, proceedings: deps.proceedings, adminSecret: deps.adminSecret }),
+  );
 
   api.use((_req, _res, next) => next(new ConcordError(ErrorCode.NOT_FOUND, 'no such endpoint')));
   app.use('/api', api);

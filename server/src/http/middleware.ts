@@ -17,6 +17,12 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** Whether the request carries the admin secret. */
+export function isAdmin(req: Request, secret: string): boolean {
+  const given = bearer(req);
+  return given !== null && sameSecret(given, secret);
+}
+
 /** Admin API guard: `Authorization: Bearer <ADMIN_SECRET>`. */
 export function requireAdmin(secret: string) {
   return (req: Request, _res: Response, next: NextFunction): void => {
