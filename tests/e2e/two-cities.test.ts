@@ -1,30 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Concord } from '../../server/src/app.js';
 import { AdminApi, inviteFor } from '../support/clients.js';
 import { uniqueId } from '../support/env.js';
 import { startTestServer } from '../support/server.js';
-import { bytesFrom, launchChromium, newActor, remoteVideo, screenshot } from '../support/browser.js';
-
-/** How long media may take to start flowing (ICE, DTLS, first key frame) on a loaded CI machine. */
-const MEDIA_TIMEOUT_MS = 30_000;
-
-interface Actor {
-  page: Page;
-  participantId: string;
-}
-
-async function joinThroughUi(browser: Browser, url: string, name: string): Promise<Actor> {
-  const { page } = await newActor(browser, name);
-  await page.goto(url);
-  // The device check shows the camera before joining.
-  await expect.poll(() => page.locator('[data-testid="camera-preview"]').evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: MEDIA_TIMEOUT_MS }).toBeGreaterThan(0);
-  await page.getByTestId('join-button').click();
-  await page.getByTestId('session-screen').waitFor({ timeout: MEDIA_TIMEOUT_MS });
-  await expect.poll(() => page.evaluate(() => window.__concord?.state().participantId ?? null)).not.toBeNull();
-  const participantId = await page.evaluate(() => window.__concord!.state().participantId!);
-  return { page, participantId };
-}
+import { bytesFrom, joinThroughUi, launchChromium, MEDIA_TIMEOUT_MS, remoteVideo, screenshot, type Actor } from '../support/browser.js';
 
 /** Both kinds of media from `from` keep arriving at `to`: the byte counters grow between two reads. */
 async function expectMediaFlowing(to: Actor, from: Actor): Promise<void> {
@@ -102,8 +82,3 @@ describe('two cities see and hear each other', () => {
   });
 });
 
-declare global {
-  interface Window {
-    __concord?: { state(): { joined: boolean; participantId: string | null; connection: string }; stats(): Promise<unknown[]> };
-  }
-}

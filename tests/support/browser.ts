@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { repoRoot } from './server.js';
 
 /** Debian's Chromium; tests never download a browser. */
@@ -81,4 +82,31 @@ export async function remoteVideo(page: Page, participantId: string): Promise<{ 
     }
     return { width: v.videoWidth, height: v.videoHeight, playing: !v.paused && v.readyState >= 2 };
   }, participantId);
+}
+
+/** How long media may take to start flowing (ICE, DTLS, first key frame) on a loaded CI machine. */
+export const MEDIA_TIMEOUT_MS = 30_000;
+
+export interface Actor {
+  page: Page;
+  participantId: string;
+}
+
+export async function joinThroughUi(browser: Browser, url: string, name: string): Promise<Actor> {
+  const { page } = await newActor(browser, name);
+  await page.goto(url);
+  // The device check shows the camera before joining.
+  await expect.poll(() => page.locator('[data-testid="camera-preview"]').evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: MEDIA_TIMEOUT_MS }).toBeGreaterThan(0);
+  await page.getByTestId('join-button').click();
+  await page.getByTestId('session-screen').waitFor({ timeout: MEDIA_TIMEOUT_MS });
+  await expect.poll(() => page.evaluate(() => window.__concord?.state().participantId ?? null)).not.toBeNull();
+  const participantId = await page.evaluate(() => window.__concord!.state().participantId!);
+  return { page, participantId };
+}
+
+
+declare global {
+  interface Window {
+    __concord?: { state(): { joined: boolean; participantId: string | null; connection: string }; stats(): Promise<unknown[]> };
+  }
 }
