@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { ParticipantIdSchema, SiteIdSchema, type Proceedings } from '@concord/shared';
+import { floorHolders, holdsChair, mayUseMic } from './chair.js';
+import { grant, requestFloor } from './floor.js';
+import { emptyProceedings } from './proceedings.js';
+
+const site = (s: string) => SiteIdSchema.parse(s);
+const pid = (s: string) => ParticipantIdSchema.parse(s);
+const base = emptyProceedings();
+const withSpeaker = (forSite: boolean, floorMode = true): Proceedings => {
+  const p = { ...base, settings: { ...base.settings, floorMode } };
+  return grant(requestFloor(p, { id: 'r', siteId: site('daraa'), participantId: pid('amal'), displayName: 'Amal', forSite, type: 'speak', requestedAt: 0 }), null, 0);
+};
+
+describe('who holds the chair', () => {
+  it('until someone holds the chair, any chair-role invite does', () => {
+    expect(holdsChair(base, 'inv_a', 'chair')).toBe(true);
+    expect(holdsChair(base, 'inv_b', 'member')).toBe(false);
+  });
+  it('once held, only the holder does, whatever the role of others', () => {
+    const p = { ...base, chair: { subject: 'inv_vice', displayName: 'Vice-chair' } };
+    expect(holdsChair(p, 'inv_vice', 'member')).toBe(true);
+    expect(holdsChair(p, 'inv_a', 'chair')).toBe(false);
+  });
+});
+
+describe('microphones in floor mode', () => {
+  const who = (participantId: string, siteId: string | null, isChair = false) => ({ participantId: pid(participantId), siteId: siteId === null ? null : site(siteId), isChair });
+  it('outside floor mode everyone may speak', () => {
+    expect(mayUseMic(withSpeaker(false, false), who('omar', 'homs'))).toBe(true);
+  });
+  it('in floor mode only the site with the floor and the chair may speak', () => {
+    const p = withSpeaker(false);
+    expect(mayUseMic(p, who('amal', 'daraa'))).toBe(true);
+    expect(mayUseMic(p, who('rami', 'daraa'))).toBe(true);
+    expect(mayUseMic(p, who('omar', 'homs'))).toBe(false);
+    expect(mayUseMic(p, who('chair', null, true))).toBe(true);
+  });
+  it('in floor mode with nobody on the floor, only the chair may speak', () => {
+    const p = { ...base, settings: { ...base.settings, floorMode: true } };
+    expect(mayUseMic(p, who('amal', 'daraa'))).toBe(false);
+    expect(mayUseMic(p, who('chair', null, true))).toBe(true);
+  });
+  it('the cut-off silences the person who asked, or the whole site when the site asked', () => {
+    expect(floorHolders(withSpeaker(false), who('rami', 'daraa'))).toBe(false);
+    expect(floorHolders(withSpeaker(false), who('amal', 'daraa'))).toBe(true);
+    expect(floorHolders(withSpeaker(true), who('rami', 'daraa'))).toBe(true);
+    expect(floorHolders(withSpeaker(true), who('omar', 'homs'))).toBe(false);
+  });
+});
