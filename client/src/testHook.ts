@@ -1,3 +1,4 @@
+import type { Proceedings } from '@concord/shared';
 import type { ConsumerStats } from './media/MediaClient';
 import type { SessionController } from './state/SessionController';
 
@@ -6,6 +7,10 @@ export interface ConcordTestHook {
   /** Inbound RTP counters, one entry per consumer. */
   stats(): Promise<ConsumerStats[]>;
   state(): { joined: boolean; participantId: string | null; connection: string };
+  /** The agenda and floor as this client holds them now. */
+  proceedings(): Proceedings | null;
+  /** Whether this participant holds the chair now. */
+  isChair(): boolean;
 }
 
 declare global {
@@ -24,5 +29,7 @@ export function installTestHook(): void {
   window.__concord = {
     stats: () => (active ? active.stats() : Promise.resolve([])),
     state: () => active?.testState() ?? { joined: false, participantId: null, connection: 'disconnected' },
+    proceedings: () => active?.proceedings() ?? null,
+    isChair: () => active?.isChair() ?? false,
   };
 }

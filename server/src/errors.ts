@@ -72,6 +72,7 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   SESSION_LOCKED: 423,
   IN_LOBBY: 409,
   FLOOR_MODE: 403,
+  REMOVED: 403,
   RATE_LIMITED: 429,
   MEDIA_UNAVAILABLE: 503,
   MEDIA_ERROR: 500,

@@ -14,6 +14,8 @@ export const ErrorCode = {
   IN_LOBBY: 'IN_LOBBY',
   /** Floor mode: only the site that has the floor (and the chair) may unmute. */
   FLOOR_MODE: 'FLOOR_MODE',
+  /** The chair removed this invite from the session. */
+  REMOVED: 'REMOVED',
   RATE_LIMITED: 'RATE_LIMITED',
   MEDIA_UNAVAILABLE: 'MEDIA_UNAVAILABLE',
   MEDIA_ERROR: 'MEDIA_ERROR',

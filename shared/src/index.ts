@@ -10,3 +10,4 @@ export * from './schemas.js';
 export * from './common.js';
 export * from './proceedings.js';
 export * from './proceedingsSchemas.js';
+export * from './rules.js';

@@ -184,7 +184,7 @@ describe('the chair runs the session', () => {
     expect((await kicked)[0]).toMatchObject({ code: 'REMOVED' });
     const again = await connect(concord.url, inviteFor(s.created, 'member', 'Homs'));
     sockets.push(again);
-    expect(await request(again, 'session:join', { instanceId: s.homs.instanceId })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
+    expect(await request(again, 'session:join', { instanceId: s.homs.instanceId })).toMatchObject({ ok: false, error: { code: ErrorCode.REMOVED } });
   });
 
   it('a locked session refuses newcomers but lets its participants reconnect', async () => {

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionState } from '../state/sessionState';
-import { CameraIcon, CameraOffIcon, LeaveIcon, MicIcon, MicOffIcon, ScreenIcon } from './Icons';
+import { CameraIcon, CameraOffIcon, LeaveIcon, LockIcon, MicIcon, MicOffIcon, PanelIcon, ScreenIcon } from './Icons';
 
 interface ControlBarProps {
   state: SessionState;
@@ -9,20 +9,44 @@ interface ControlBarProps {
   onToggleCamera: () => void;
   onToggleScreen: () => void;
   onLeave: () => void;
+  /** Floor mode: the server will not let this participant's microphone open now. */
+  micLocked: boolean;
+  panelOpen: boolean;
+  onTogglePanel: () => void;
+  /** Requests waiting for the floor, shown on the panel button. */
+  queueLength: number;
 }
 
-export function ControlBar({ state, onToggleMic, onToggleCamera, onToggleScreen, onLeave }: ControlBarProps) {
+export function ControlBar({
+  state,
+  onToggleMic,
+  onToggleCamera,
+  onToggleScreen,
+  onLeave,
+  micLocked,
+  panelOpen,
+  onTogglePanel,
+  queueLength,
+}: ControlBarProps) {
   const { t } = useTranslation();
   const sharing = state.screen.track !== null;
   return (
     <nav className="controls" aria-label={t('controls.label')}>
+      {micLocked && (
+        <p className="controls__hint" data-testid="mic-locked-hint" id="mic-locked-hint">
+          <LockIcon />
+          {t('controls.micLockedHint')}
+        </p>
+      )}
       <ToggleButton
         testId="toggle-mic"
         on={state.mic.enabled}
         busy={state.mic.busy}
-        label={t('controls.microphone')}
-        icon={state.mic.enabled ? <MicIcon /> : <MicOffIcon />}
+        label={micLocked ? t('controls.micLocked') : t('controls.microphone')}
+        icon={micLocked ? <LockIcon /> : state.mic.enabled ? <MicIcon /> : <MicOffIcon />}
         onClick={onToggleMic}
+        locked={micLocked}
+        describedBy={micLocked ? 'mic-locked-hint' : undefined}
       />
       <ToggleButton
         testId="toggle-camera"
@@ -42,6 +66,22 @@ export function ControlBar({ state, onToggleMic, onToggleCamera, onToggleScreen,
         highlightWhenOn
         alertWhenOff={false}
       />
+      <button
+        type="button"
+        className={panelOpen ? 'control control--active' : 'control'}
+        data-testid="panel-toggle"
+        aria-expanded={panelOpen}
+        aria-controls="proceedings-panel"
+        onClick={onTogglePanel}
+      >
+        <PanelIcon />
+        <span>{t('controls.panel')}</span>
+        {queueLength > 0 && (
+          <span className="control__count" data-testid="queue-count">
+            {queueLength}
+          </span>
+        )}
+      </button>
       <button type="button" className="control control--leave" data-testid="leave" onClick={onLeave}>
         <LeaveIcon />
         <span>{t('controls.leave')}</span>
@@ -62,6 +102,9 @@ interface ToggleButtonProps {
   highlightWhenOn?: boolean;
   /** A microphone or camera that is off is a warning; not sharing a screen is not. */
   alertWhenOff?: boolean;
+  /** The server will refuse to turn it on now (floor mode); a click still explains why. */
+  locked?: boolean;
+  describedBy?: string | undefined;
 }
 
 function ToggleButton({
@@ -73,12 +116,15 @@ function ToggleButton({
   onClick,
   highlightWhenOn = false,
   alertWhenOff = true,
+  locked = false,
+  describedBy,
 }: ToggleButtonProps) {
   const classes = [
     'control',
     on ? 'control--on' : 'control--off',
     on && highlightWhenOn ? 'control--active' : '',
-    !on && alertWhenOff ? 'control--alert' : '',
+    !on && alertWhenOff && !locked ? 'control--alert' : '',
+    locked ? 'control--locked' : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -88,6 +134,8 @@ function ToggleButton({
       className={classes}
       data-testid={testId}
       data-state={on ? 'on' : 'off'}
+      data-locked={locked ? 'true' : 'false'}
+      aria-describedby={describedBy}
       aria-pressed={on}
       aria-busy={busy}
       disabled={busy}

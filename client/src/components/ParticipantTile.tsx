@@ -14,6 +14,7 @@ export function ParticipantTile({ tile }: { tile: TileModel }) {
   const classes = [
     'tile',
     tile.activeSpeaker ? 'tile--speaking' : '',
+    tile.spotlight ? 'tile--spotlight' : '',
     reconnecting ? 'tile--reconnecting' : '',
     isSelf ? 'tile--self' : '',
   ]
@@ -29,6 +30,7 @@ export function ParticipantTile({ tile }: { tile: TileModel }) {
       data-role={participant.role}
       data-connection={participant.connection}
       data-active-speaker={tile.activeSpeaker ? 'true' : 'false'}
+      data-spotlight={tile.spotlight ? 'true' : 'false'}
       data-self={isSelf ? 'true' : 'false'}
       data-tone={tile.siteIndex === null ? 'none' : String(tile.siteIndex % SITE_TONES)}
     >

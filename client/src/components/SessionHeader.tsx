@@ -19,6 +19,12 @@ export function SessionHeader({ state }: { state: SessionState }) {
             {site} · {t(`roles.${self.role}`)}
           </span>
         )}
+        {/* The chair can be handed to a participant of any role: say who holds it now. */}
+        {self && state.isChair && self.role !== 'chair' && (
+          <span className="chip chip--chair" data-testid="chair-badge">
+            {t('roles.chair')}
+          </span>
+        )}
         <span className="chip chip--muted">{t('session.participants', { count: state.participants.size })}</span>
         <span className="connection-pill" data-testid="connection-state" data-state={connection}>
           <span className="connection-pill__dot" aria-hidden="true" />

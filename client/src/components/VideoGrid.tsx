@@ -1,3 +1,4 @@
+import type { CSSProperties } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TileModel } from '../state/tiles';
 import { ParticipantTile } from './ParticipantTile';
@@ -21,23 +22,53 @@ function columnsFor(count: number): number {
 
 const TILE_ASPECT = 16 / 9;
 
+/** The tiles keep 16:9 and the whole grid fits the height it is given (a CSS length). */
+function fittedGrid(count: number, height: string): CSSProperties {
+  const columns = columnsFor(count);
+  const rows = Math.max(1, Math.ceil(count / columns));
+  return {
+    gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
+    maxWidth: `calc(${height} * ${((TILE_ASPECT * columns) / rows).toFixed(4)})`,
+  };
+}
+
 export function VideoGrid({ tiles, compact }: { tiles: TileModel[]; compact: boolean }) {
   const { t } = useTranslation();
-  const columns = columnsFor(tiles.length);
-  const rows = Math.max(1, Math.ceil(tiles.length / columns));
-  // In the full grid the tiles keep 16:9 and the whole grid fits the stage's height.
-  const style = compact
-    ? undefined
-    : {
-        gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
-        maxWidth: `calc(var(--stage-height) * ${((TILE_ASPECT * columns) / rows).toFixed(4)})`,
-      };
+  const spotlit = tiles.filter((tile) => tile.spotlight);
+  const others = tiles.filter((tile) => !tile.spotlight);
+
+  // The floor large on top, everyone else in a strip below: every city sees who speaks.
+  if (!compact && spotlit.length > 0 && others.length > 0) {
+    return (
+      <section
+        className="spotlight"
+        aria-label={t('grid.label')}
+        data-count={tiles.length}
+        data-spotlight-count={spotlit.length}
+      >
+        <div
+          className="grid grid--spotlight"
+          style={fittedGrid(spotlit.length, 'calc(var(--stage-height) - var(--strip-height))')}
+        >
+          {spotlit.map((tile) => (
+            <ParticipantTile key={tile.participant.id} tile={tile} />
+          ))}
+        </div>
+        <div className="grid grid--strip">
+          {others.map((tile) => (
+            <ParticipantTile key={tile.participant.id} tile={tile} />
+          ))}
+        </div>
+      </section>
+    );
+  }
+
   return (
     <section
       className={compact ? 'grid grid--strip' : 'grid'}
       aria-label={t('grid.label')}
       data-count={tiles.length}
-      style={style}
+      style={compact ? undefined : fittedGrid(tiles.length, 'var(--stage-height)')}
     >
       {tiles.map((tile) => (
         <ParticipantTile key={tile.participant.id} tile={tile} />

@@ -5,6 +5,7 @@ import { CameraPreview } from '../components/CameraPreview';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { LanguageSwitcher } from '../components/LanguageSwitcher';
 import { MicLevelMeter } from '../components/MicLevelMeter';
+import { Switch } from '../components/Switch';
 import { useLocalTrack } from '../media/useLocalTrack';
 import { useMediaDevices } from '../media/useMediaDevices';
 import { instanceIdFor, type Invite } from '../state/invite';
@@ -190,31 +191,6 @@ function DeviceField({ label, selectTestId, devices, value, onChange }: DeviceFi
           </option>
         ))}
       </select>
-    </label>
-  );
-}
-
-interface SwitchProps {
-  testId: string;
-  checked: boolean;
-  onChange: (checked: boolean) => void;
-  label: string;
-}
-
-function Switch({ testId, checked, onChange, label }: SwitchProps) {
-  return (
-    <label className="switch">
-      <span className="switch__control">
-        <input
-          type="checkbox"
-          role="switch"
-          data-testid={testId}
-          checked={checked}
-          onChange={(e) => onChange(e.target.checked)}
-        />
-        <span className="switch__track" aria-hidden="true" />
-      </span>
-      <span>{label}</span>
     </label>
   );
 }

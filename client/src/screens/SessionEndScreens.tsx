@@ -30,8 +30,14 @@ export function KickedScreen({ failure }: { failure: Failure | null }) {
   return (
     <div className="center-screen" data-testid="kicked-screen">
       <div className="card card--narrow">
-        <h1>{t('kicked.title')}</h1>
-        {failure && <ErrorMessage code={failure.code} testId="kicked-code" />}
+        <h1>{failure?.kick ? t(`kicked.titles.${failure.kick}`) : t('kicked.title')}</h1>
+        {failure?.kick ? (
+          <p className="error-message" role="alert" data-testid="kicked-reason" data-reason={failure.kick}>
+            {t(`kicked.reasons.${failure.kick}`)}
+          </p>
+        ) : (
+          failure && <ErrorMessage code={failure.code} testId="kicked-code" />
+        )}
         {failure?.message && (
           <p className="muted" data-testid="kicked-message">
             {t('kicked.detail', { message: failure.message })}

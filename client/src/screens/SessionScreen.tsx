@@ -1,19 +1,28 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { assertUnreachable } from '../assert';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { ControlBar } from '../components/ControlBar';
+import { CutOffBanner, YouHaveFloorBanner } from '../components/FloorBanners';
+import { ModerationToast } from '../components/ModerationToast';
 import { NoticeToast } from '../components/NoticeToast';
+import { ProceedingsPanel } from '../components/panel/ProceedingsPanel';
 import { RemoteAudio } from '../components/RemoteAudio';
 import { ScreenShareStage } from '../components/ScreenShareStage';
 import { SessionHeader } from '../components/SessionHeader';
 import { VideoGrid } from '../components/VideoGrid';
 import { log } from '../logger';
+import { ControllerContext } from '../state/controllerContext';
+import { mayUseMic, proceedingsView } from '../state/proceedings';
 import type { SessionController } from '../state/SessionController';
 import type { SessionState } from '../state/sessionState';
 import { useStore } from '../state/store';
 import { buildScreenShares, buildTiles, remoteAudioTracks } from '../state/tiles';
+import { LobbyScreen } from './LobbyScreen';
 import { FailedScreen, KickedScreen, LeftScreen } from './SessionEndScreens';
+
+/** Below this width the side panel covers the stage, so it starts closed. */
+const NARROW_SCREEN_QUERY = '(max-width: 900px)';
 
 interface SessionScreenProps {
   controller: SessionController;
@@ -26,7 +35,13 @@ export function SessionScreen({ controller, onRejoin, onBack }: SessionScreenPro
   switch (state.phase) {
     case 'joining':
     case 'joined':
-      return <LiveSession controller={controller} state={state} />;
+      return (
+        <ControllerContext value={controller}>
+          <LiveSession controller={controller} state={state} />
+        </ControllerContext>
+      );
+    case 'lobby':
+      return <LobbyScreen onLeave={() => void controller.leave()} />;
     case 'leaving':
     case 'left':
       return <LeftScreen leaving={state.phase === 'leaving'} onRejoin={onRejoin} />;
@@ -44,38 +59,52 @@ function LiveSession({ controller, state }: { controller: SessionController; sta
   const tiles = useMemo(() => buildTiles(state), [state]);
   const shares = useMemo(() => buildScreenShares(state), [state]);
   const audio = useMemo(() => remoteAudioTracks(state), [state]);
+  const view = proceedingsView(state);
+  const [panelOpen, setPanelOpen] = useState(() => !window.matchMedia(NARROW_SCREEN_QUERY).matches);
   const dismissNotice = useCallback((id: number) => controller.dismissNotice(id), [controller]);
+  const dismissModeration = useCallback((id: number) => controller.dismissModeration(id), [controller]);
   const run = (action: () => Promise<void>) => () => {
     action().catch((err: unknown) => log.error('a control failed', err));
   };
   const sharing = shares.length > 0;
+  const micLocked = view !== null && !mayUseMic(view.proceedings, view.self, view.isChair);
 
   return (
     <div className="session" data-testid="session-screen" data-phase={state.phase}>
       <SessionHeader state={state} />
       <ConnectionBanner connection={state.connection} />
-      <main className={sharing ? 'stage stage--sharing' : 'stage'}>
-        {state.phase === 'joining' ? (
-          <div className="stage__placeholder" role="status">
-            <span className="spinner" aria-hidden="true" />
-            {state.connection === 'connecting' ? t('connection.connecting') : t('session.joining')}
-          </div>
-        ) : (
-          <>
-            {sharing && <ScreenShareStage shares={shares} />}
-            <VideoGrid tiles={tiles} compact={sharing} />
-          </>
-        )}
-      </main>
+      {view && <YouHaveFloorBanner view={view} />}
+      {view && <CutOffBanner view={view} timeUpAt={state.timeUpAt} />}
+      <div className="session__body">
+        <main className={sharing ? 'stage stage--sharing' : 'stage'}>
+          {state.phase === 'joining' ? (
+            <div className="stage__placeholder" role="status">
+              <span className="spinner" aria-hidden="true" />
+              {state.connection === 'connecting' ? t('connection.connecting') : t('session.joining')}
+            </div>
+          ) : (
+            <>
+              {sharing && <ScreenShareStage shares={shares} />}
+              <VideoGrid tiles={tiles} compact={sharing} />
+            </>
+          )}
+        </main>
+        <ProceedingsPanel state={state} open={panelOpen} onClose={() => setPanelOpen(false)} />
+      </div>
       <ControlBar
         state={state}
         onToggleMic={run(() => controller.toggleMic())}
         onToggleCamera={run(() => controller.toggleCamera())}
         onToggleScreen={run(() => controller.toggleScreenShare())}
         onLeave={run(() => controller.leave())}
+        micLocked={micLocked}
+        panelOpen={panelOpen}
+        onTogglePanel={() => setPanelOpen((open) => !open)}
+        queueLength={view?.proceedings.queue.length ?? 0}
       />
       <RemoteAudio tracks={audio} />
       <NoticeToast notice={state.notice} onDismiss={dismissNotice} />
+      <ModerationToast notice={state.moderation} onDismiss={dismissModeration} />
     </div>
   );
 }

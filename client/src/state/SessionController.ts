@@ -2,27 +2,42 @@ import { z } from 'zod';
 import {
   ErrorCode,
   type MediaSource as MediaSourceKind,
+  type MuteReason,
   type Participant,
   type ParticipantId,
+  type ProceedingsUpdate,
   type ProducerInfo,
+  type Proceedings,
   type Session,
   type SessionSnapshot,
 } from '@concord/shared';
 import { MediaClient, type ConsumerStats } from '../media/MediaClient';
 import { acquireScreenTrack, acquireTrack, isLive, type CaptureKind } from '../media/localMedia';
 import { log } from '../logger';
+import type { RequestPayload, RequestReply } from '../protocol';
 import {
+  AppError,
   ClientErrorCode,
   ErrorCodeSchema,
   isTransient,
   parseErrorCode,
   toAppError,
-  type AppError,
   type AppErrorCode,
 } from './errors';
-import { createSocket, Signaling, type ConcordSocket } from './signaling';
-import { initialSessionState, withEntry, withoutEntries, type LocalSource, type SessionState } from './sessionState';
+import { createSocket, Signaling, type ConcordSocket, type ProceedingsRequest } from './signaling';
+import {
+  initialSessionState,
+  withEntry,
+  withoutEntries,
+  type KickReason,
+  type LocalSource,
+  type SessionState,
+} from './sessionState';
+import { serverNow } from './proceedings';
 import { Store } from './store';
+
+/** How a request sent with `act` ended (many replies are `null`, so null cannot mean failure). */
+export type ActOutcome<T> = { ok: true; data: T } | { ok: false; code: AppErrorCode };
 
 export interface JoinOptions {
   token: string;
@@ -66,6 +81,17 @@ const PUBLISH_ORDER: readonly MediaSourceKind[] = ['mic', 'camera', 'screen'];
 
 const ConnectErrorDataSchema = z.object({ code: ErrorCodeSchema });
 
+/** Where the "unmute me when I get the floor" choice is kept between visits. */
+const UNMUTE_ON_FLOOR_STORAGE_KEY = 'concord.unmuteOnFloor';
+
+function readUnmuteOnFloor(): boolean {
+  try {
+    return window.localStorage.getItem(UNMUTE_ON_FLOOR_STORAGE_KEY) !== 'false';
+  } catch {
+    return true; // No storage: the default.
+  }
+}
+
 const kindOf = (source: CaptureSource): CaptureKind => (source === 'mic' ? 'audio' : 'video');
 
 /**
@@ -99,11 +125,14 @@ export class SessionController {
   private buffered: (() => void)[] = [];
   private seq = -1;
   private noticeCounter = 0;
+  /** A proceedings:get is in flight; `refreshQueued` makes it run once more when it is done. */
+  private refreshing = false;
+  private refreshQueued = false;
   /** Left, kicked, failed or disposed: nothing reconnects or restarts any more. */
   private ended = false;
 
   constructor(private readonly options: JoinOptions) {
-    this.store = new Store(initialSessionState(options));
+    this.store = new Store(initialSessionState({ ...options, unmuteOnFloor: readUnmuteOnFloor() }));
     this.socket = createSocket(options.token);
     this.signaling = new Signaling(this.socket);
     this.tracks = { mic: null, camera: null, screen: null };
@@ -179,6 +208,48 @@ export class SessionController {
     this.update((s) => (s.notice?.id === id ? { ...s, notice: null } : s));
   }
 
+  dismissModeration(id: number): void {
+    this.update((s) => (s.moderation?.id === id ? { ...s, moderation: null } : s));
+  }
+
+  setUnmuteOnFloor(enabled: boolean): void {
+    this.update((s) => ({ ...s, unmuteOnFloor: enabled }));
+    try {
+      window.localStorage.setItem(UNMUTE_ON_FLOOR_STORAGE_KEY, String(enabled));
+    } catch {
+      // Not remembered across visits; the choice still holds for this page.
+    }
+  }
+
+  /**
+   * Sends an agenda, floor or moderation request. Never rejects: a failure is shown as a notice
+   * and reported in the outcome. A chair command refused because the proceedings changed since
+   * the chair saw them says so, and the fresh state stays on screen.
+   */
+  async act<E extends ProceedingsRequest>(event: E, payload: RequestPayload<E>): Promise<ActOutcome<RequestReply<E>>> {
+    if (this.ended) {
+      return { ok: false, code: ClientErrorCode.DISCONNECTED };
+    }
+    try {
+      return { ok: true, data: await this.signaling.send(event, payload) };
+    } catch (err) {
+      const error = toAppError(err);
+      if (error.code === ErrorCode.CONFLICT && 'expectedVersion' in payload) {
+        await this.refreshProceedings();
+        const current = this.store.get().proceedings?.version;
+        this.notice(
+          current !== payload.expectedVersion ? new AppError(ClientErrorCode.STALE_PROCEEDINGS, error.message) : error,
+        );
+      } else if (error.code === ErrorCode.CONFLICT && event === 'floor:request') {
+        this.notice(new AppError(ClientErrorCode.ALREADY_REQUESTED, error.message));
+      } else {
+        this.notice(error);
+      }
+      log.warn(`${event} failed: ${error.code} ${error.message}`);
+      return { ok: false, code: error.code };
+    }
+  }
+
   /** Closes everything without telling the server (it sees the socket go). Idempotent. */
   dispose(): void {
     if (!this.ended) {
@@ -194,6 +265,14 @@ export class SessionController {
   testState(): { joined: boolean; participantId: string | null; connection: string } {
     const s = this.store.get();
     return { joined: s.phase === 'joined', participantId: s.self?.id ?? null, connection: s.connection };
+  }
+
+  proceedings(): Proceedings | null {
+    return this.store.get().proceedings;
+  }
+
+  isChair(): boolean {
+    return this.store.get().isChair;
   }
 
   // ---- connection ---------------------------------------------------------------------
@@ -218,6 +297,13 @@ export class SessionController {
       this.requestRestart();
     });
     s.on('session:kicked', (e) => this.onKicked(e.code, e.message));
+
+    s.on('proceedings:updated', (e) => this.sessionEvent(() => this.onProceedingsUpdated(e)));
+    s.on('floor:granted', () => this.sessionEvent(() => this.onFloorGranted()));
+    s.on('moderation:muted', (e) => this.sessionEvent(() => this.onModerationMuted(e.reason)));
+    s.on('lobby:updated', (e) => this.sessionEvent(() => this.update((st) => ({ ...st, lobby: e.waiting }))));
+    s.on('chair:changed', (e) => this.sessionEvent(() => this.onChairChanged(e.isChair)));
+    s.on('lobby:admitted', () => this.onLobbyAdmitted());
   }
 
   private onConnect(): void {
@@ -275,7 +361,7 @@ export class SessionController {
     }, CONNECT_RETRY_DELAY_MS);
   }
 
-  private onKicked(code: string, message: string): void {
+  private onKicked(code: KickReason, message: string): void {
     if (this.ended) {
       return;
     }
@@ -284,7 +370,7 @@ export class SessionController {
     this.update((s) => ({
       ...s,
       phase: 'kicked',
-      failure: { code: parseErrorCode(code, ErrorCode.FORBIDDEN), message },
+      failure: { code: parseErrorCode(code, ErrorCode.FORBIDDEN), message, kick: code },
     }));
   }
 
@@ -432,6 +518,11 @@ export class SessionController {
         this.fail(error.code, error.message);
         return null;
       }
+      if (error.code === ErrorCode.IN_LOBBY) {
+        // Not a failure: the socket stays, and 'lobby:admitted' makes us join again.
+        this.update((s) => ({ ...s, phase: 'lobby' }));
+        return null;
+      }
       throw error;
     }
     if (this.ended) {
@@ -459,6 +550,10 @@ export class SessionController {
       participants,
       producers: new Map(snapshot.producers.map((p) => [p.producerId, p])),
       activeSpeaker: snapshot.activeSpeaker,
+      proceedings: snapshot.proceedings,
+      clockOffsetMs: snapshot.serverNow - Date.now(),
+      isChair: snapshot.isChair,
+      lobby: snapshot.lobby,
     }));
   }
 
@@ -524,13 +619,93 @@ export class SessionController {
     }
   }
 
-  /** Broadcasts the snapshot already includes (or older ones) are dropped. */
-  private acceptSeq(seq: number): boolean {
+  /**
+   * Broadcasts the snapshot already includes (or older ones) are dropped. A broadcast that
+   * skips numbers means some were missed (the sequence is shared by every session-wide
+   * broadcast): the proceedings are fetched whole, unless this broadcast carries them.
+   */
+  private acceptSeq(seq: number, carriesProceedings = false): boolean {
     if (seq <= this.seq) {
       return false;
     }
+    const gap = seq > this.seq + 1;
     this.seq = seq;
+    if (gap && !carriesProceedings) {
+      void this.refreshProceedings();
+    }
     return true;
+  }
+
+  private onProceedingsUpdated(update: ProceedingsUpdate): void {
+    if (this.acceptSeq(update.seq, true)) {
+      this.applyProceedings(update);
+    }
+  }
+
+  /** Replaces our copy; an older version (a reply overtaken by a broadcast) is ignored. */
+  private applyProceedings(update: ProceedingsUpdate): void {
+    const clockOffsetMs = update.serverNow - Date.now();
+    this.update((s) => {
+      const stale = s.proceedings !== null && update.proceedings.version < s.proceedings.version;
+      return stale ? { ...s, clockOffsetMs } : { ...s, proceedings: update.proceedings, clockOffsetMs };
+    });
+  }
+
+  /** Fetches the proceedings whole. Never more than one request at a time. */
+  private async refreshProceedings(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshQueued = true;
+      return;
+    }
+    this.refreshing = true;
+    try {
+      do {
+        this.refreshQueued = false;
+        if (this.ended || this.store.get().phase !== 'joined') {
+          return;
+        }
+        try {
+          this.applyProceedings(await this.signaling.send('proceedings:get', {}));
+        } catch (err) {
+          log.warn('could not fetch the proceedings', err);
+        }
+      } while (this.refreshQueued);
+    } finally {
+      this.refreshing = false;
+    }
+  }
+
+  /** The floor was given to us (or our site): open the microphone if the user allows it. */
+  private onFloorGranted(): void {
+    const s = this.store.get();
+    if (s.unmuteOnFloor && !s.mic.enabled) {
+      void this.setCaptureEnabled('mic', true);
+    }
+  }
+
+  /** The server paused our microphone: follow locally without asking it again, and say why. */
+  private onModerationMuted(reason: MuteReason): void {
+    this.media?.applyServerPause('mic', true);
+    this.updateSource('mic', { enabled: false });
+    this.noticeCounter += 1;
+    const id = this.noticeCounter;
+    this.update((s) => {
+      const at = serverNow(s.clockOffsetMs);
+      return { ...s, moderation: { id, reason, at }, timeUpAt: reason === 'time_up' ? at : s.timeUpAt };
+    });
+  }
+
+  private onChairChanged(isChair: boolean): void {
+    this.update((s) => ({ ...s, isChair, lobby: isChair ? s.lobby : [] }));
+  }
+
+  private onLobbyAdmitted(): void {
+    if (this.ended) {
+      return;
+    }
+    log.info('admitted from the lobby');
+    this.update((s) => (s.phase === 'lobby' ? { ...s, phase: 'joining' } : s));
+    this.requestRestart();
   }
 
   private onParticipant(participant: Participant, seq: number): void {

@@ -12,6 +12,10 @@ export const ClientErrorCode = {
   DEVICE_NOT_FOUND: 'DEVICE_NOT_FOUND',
   DEVICE_IN_USE: 'DEVICE_IN_USE',
   DEVICE_ERROR: 'DEVICE_ERROR',
+  /** A chair command was refused with CONFLICT because the proceedings changed since they were shown. */
+  STALE_PROCEEDINGS: 'STALE_PROCEEDINGS',
+  /** A floor request was refused with CONFLICT: this participant (or site) is already waiting. */
+  ALREADY_REQUESTED: 'ALREADY_REQUESTED',
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 

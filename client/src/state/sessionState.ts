@@ -1,12 +1,24 @@
-import type { ActiveSpeaker, Participant, ParticipantId, ProducerInfo, Session } from '@concord/shared';
+import type {
+  ActiveSpeaker,
+  MuteReason,
+  Participant,
+  ParticipantId,
+  ProducerInfo,
+  Proceedings,
+  Session,
+} from '@concord/shared';
 import type { RemoteTrack } from '../media/MediaClient';
 import type { AppErrorCode } from './errors';
 
 /**
  * joining → joined → leaving → left; `kicked` and `failed` end the session from any state.
+ * `lobby`: the session has a lobby and the chair has not admitted us yet (joining → lobby → joining).
  * A dropped connection does not change the phase: the participant keeps their place.
  */
-export type SessionPhase = 'joining' | 'joined' | 'leaving' | 'left' | 'kicked' | 'failed';
+export type SessionPhase = 'joining' | 'lobby' | 'joined' | 'leaving' | 'left' | 'kicked' | 'failed';
+
+/** Why the server closed our participation on purpose. */
+export type KickReason = 'REPLACED' | 'REMOVED' | 'REFUSED';
 
 /** `connecting` only before the first connection; afterwards a drop is `reconnecting`. */
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting';
@@ -34,6 +46,16 @@ export interface Notice {
 export interface Failure {
   code: AppErrorCode;
   message: string;
+  /** Set when the server kicked us (removed by the chair, refused at the lobby, replaced by another tab). */
+  kick?: KickReason;
+}
+
+/** The server paused our microphone: shown once, with the reason. */
+export interface ModerationNotice {
+  id: number;
+  reason: MuteReason;
+  /** Server time (ms, estimated) when it came. */
+  at: number;
 }
 
 export interface SessionState {
@@ -55,11 +77,29 @@ export interface SessionState {
   mediaReady: boolean;
   /** A passing error, shown and dismissed. */
   notice: Notice | null;
+  /** Agenda, floor and settings, replaced whole by every update; null before the first snapshot. */
+  proceedings: Proceedings | null;
+  /** The server's clock minus ours (ms): every timer is computed from server timestamps plus this. */
+  clockOffsetMs: number;
+  /** This participant holds the chair now. */
+  isChair: boolean;
+  /** Participants waiting in the lobby (known to the chair only). */
+  lobby: readonly Participant[];
+  /** Turn the microphone on by itself when the floor is given to us (a local preference). */
+  unmuteOnFloor: boolean;
+  /** The last time the server paused our microphone (cleared when the notice is dismissed). */
+  moderation: ModerationNotice | null;
+  /** When (server ms) the server last cut our microphone because the turn ran out. */
+  timeUpAt: number | null;
   /** Why the session ended (`kicked` or `failed`). */
   failure: Failure | null;
 }
 
-export function initialSessionState(options: { micEnabled: boolean; cameraEnabled: boolean }): SessionState {
+export function initialSessionState(options: {
+  micEnabled: boolean;
+  cameraEnabled: boolean;
+  unmuteOnFloor: boolean;
+}): SessionState {
   return {
     phase: 'joining',
     connection: 'connecting',
@@ -74,6 +114,13 @@ export function initialSessionState(options: { micEnabled: boolean; cameraEnable
     screen: { track: null, busy: false },
     mediaReady: false,
     notice: null,
+    proceedings: null,
+    clockOffsetMs: 0,
+    isChair: false,
+    lobby: [],
+    unmuteOnFloor: options.unmuteOnFloor,
+    moderation: null,
+    timeUpAt: null,
     failure: null,
   };
 }

@@ -7,7 +7,7 @@ import {
   type Result,
   type ServerToClientEvents,
 } from '@concord/shared';
-import type { RequestPayload as Payload, RequestReply as Reply } from '../protocol';
+import type { RequestName, RequestPayload as Payload, RequestReply as Reply } from '../protocol';
 import type { MediaSignaling } from '../media/MediaClient';
 import { AppError, ClientErrorCode } from './errors';
 
@@ -27,6 +27,68 @@ export function createSocket(token: string): ConcordSocket {
 
 /** A socket.io ack under `timeout()`: an error first, the reply second (absent on error). */
 type TimedAck<T> = (err: Error | null, result?: Result<T>) => void;
+
+type TimedSocket = ReturnType<ConcordSocket['timeout']>;
+
+/** The agenda, floor and moderation requests: sent through one generic `send`. */
+export const PROCEEDINGS_REQUESTS = [
+  'proceedings:get',
+  'agenda:add',
+  'agenda:edit',
+  'agenda:reorder',
+  'agenda:delete',
+  'agenda:start',
+  'agenda:finish',
+  'floor:request',
+  'floor:withdraw',
+  'floor:yield',
+  'floor:grant',
+  'floor:move',
+  'floor:remove',
+  'floor:extend',
+  'floor:end',
+  'floor:settings',
+  'moderation:mute',
+  'moderation:remove',
+  'session:lock',
+  'lobby:setEnabled',
+  'lobby:admit',
+  'lobby:refuse',
+  'chair:handOver',
+] as const satisfies readonly RequestName[];
+export type ProceedingsRequest = (typeof PROCEEDINGS_REQUESTS)[number];
+
+type Sender<E extends RequestName> = (socket: TimedSocket, payload: Payload<E>, ack: TimedAck<Reply<E>>) => void;
+
+/**
+ * One emitter per request. Written out, because socket.io's typings cannot check an emit
+ * whose event name is a type parameter; a mapped table indexed by that parameter can be.
+ */
+const SENDERS: { [E in ProceedingsRequest]: Sender<E> } = {
+  'proceedings:get': (s, p, ack) => s.emit('proceedings:get', p, ack),
+  'agenda:add': (s, p, ack) => s.emit('agenda:add', p, ack),
+  'agenda:edit': (s, p, ack) => s.emit('agenda:edit', p, ack),
+  'agenda:reorder': (s, p, ack) => s.emit('agenda:reorder', p, ack),
+  'agenda:delete': (s, p, ack) => s.emit('agenda:delete', p, ack),
+  'agenda:start': (s, p, ack) => s.emit('agenda:start', p, ack),
+  'agenda:finish': (s, p, ack) => s.emit('agenda:finish', p, ack),
+  'floor:request': (s, p, ack) => s.emit('floor:request', p, ack),
+  'floor:withdraw': (s, p, ack) => s.emit('floor:withdraw', p, ack),
+  'floor:yield': (s, p, ack) => s.emit('floor:yield', p, ack),
+  'floor:grant': (s, p, ack) => s.emit('floor:grant', p, ack),
+  'floor:move': (s, p, ack) => s.emit('floor:move', p, ack),
+  'floor:remove': (s, p, ack) => s.emit('floor:remove', p, ack),
+  'floor:extend': (s, p, ack) => s.emit('floor:extend', p, ack),
+  'floor:end': (s, p, ack) => s.emit('floor:end', p, ack),
+  'floor:settings': (s, p, ack) => s.emit('floor:settings', p, ack),
+  'moderation:mute': (s, p, ack) => s.emit('moderation:mute', p, ack),
+  'moderation:remove': (s, p, ack) => s.emit('moderation:remove', p, ack),
+  'session:lock': (s, p, ack) => s.emit('session:lock', p, ack),
+  'lobby:setEnabled': (s, p, ack) => s.emit('lobby:setEnabled', p, ack),
+  'lobby:admit': (s, p, ack) => s.emit('lobby:admit', p, ack),
+  'lobby:refuse': (s, p, ack) => s.emit('lobby:refuse', p, ack),
+  'chair:handOver': (s, p, ack) => s.emit('chair:handOver', p, ack),
+};
 
 /**
  * The typed requests of the protocol. Each method emits one event with a timeout and
@@ -103,6 +165,12 @@ export class Signaling implements MediaSignaling {
     return this.request((ack: TimedAck<Reply<'media:setConsumerLayers'>>) =>
       this.timed().emit('media:setConsumerLayers', payload, ack),
     );
+  }
+
+  /** An agenda, floor or moderation request. */
+  send<E extends ProceedingsRequest>(event: E, payload: Payload<E>): Promise<Reply<E>> {
+    const sender: Sender<E> = SENDERS[event];
+    return this.request((ack: TimedAck<Reply<E>>) => sender(this.timed(), payload, ack));
   }
 
   private timed() {

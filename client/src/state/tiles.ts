@@ -1,6 +1,7 @@
 import type { Participant, ParticipantId, ProducerInfo, Session } from '@concord/shared';
 import type { RemoteTrack } from '../media/MediaClient';
 import type { SessionState } from './sessionState';
+import { spotlightIds } from './proceedings';
 
 /** One tile of the grid: a person or a room device. */
 export interface TileModel {
@@ -14,6 +15,8 @@ export interface TileModel {
   video: MediaStreamTrack | null;
   micOff: boolean;
   activeSpeaker: boolean;
+  /** Has the floor (or is at the site that has it): shown large and first. */
+  spotlight: boolean;
 }
 
 export interface ScreenShareModel {
@@ -61,14 +64,19 @@ function remoteMediaByParticipant(state: SessionState): Map<ParticipantId, Remot
   return byParticipant;
 }
 
-/** The grid: grouped by site in the session's order, people without a site last, self first in its group. */
+/**
+ * The grid: the floor first, then grouped by site in the session's order, people without a
+ * site last, self first in its group.
+ */
 export function buildTiles(state: SessionState): TileModel[] {
   const selfId = state.self?.id ?? null;
   const remoteMedia = remoteMediaByParticipant(state);
+  const spotlit = spotlightIds(state.proceedings, state.participants);
   const tiles = [...state.participants.values()].map((participant): TileModel => {
     const site = siteOf(state.session, participant);
     const isSelf = participant.id === selfId;
     const activeSpeaker = state.activeSpeaker?.participantId === participant.id;
+    const spotlight = spotlit.has(participant.id);
     if (isSelf) {
       return {
         participant,
@@ -78,6 +86,7 @@ export function buildTiles(state: SessionState): TileModel[] {
         video: state.camera.enabled ? state.camera.track : null,
         micOff: !state.mic.enabled || state.mic.track === null,
         activeSpeaker,
+        spotlight,
       };
     }
     const media = remoteMedia.get(participant.id);
@@ -91,12 +100,16 @@ export function buildTiles(state: SessionState): TileModel[] {
       video: camera && !cameraPaused ? camera.track : null,
       micOff: !media?.mic || media.mic.paused,
       activeSpeaker,
+      spotlight,
     };
   });
   return tiles.sort(compareTiles);
 }
 
 function compareTiles(a: TileModel, b: TileModel): number {
+  if (a.spotlight !== b.spotlight) {
+    return a.spotlight ? -1 : 1;
+  }
   const siteA = a.siteIndex ?? Number.MAX_SAFE_INTEGER;
   const siteB = b.siteIndex ?? Number.MAX_SAFE_INTEGER;
   if (siteA !== siteB) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AgendaItemIdSchema, ParticipantIdSchema, SiteIdSchema, type Proceedings } from '@concord/shared';
-import { addItem, deleteItem, editItem, finishItem, itemRemainingMs, reorder, startItem } from './agenda.js';
+import { AgendaItemIdSchema, ParticipantIdSchema, SiteIdSchema, itemRemainingMs, type Proceedings } from '@concord/shared';
+import { addItem, deleteItem, editItem, finishItem, reorder, startItem } from './agenda.js';
 import { grant, requestFloor } from './floor.js';
 import { emptyProceedings } from './proceedings.js';
 

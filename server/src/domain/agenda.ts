@@ -90,9 +90,3 @@ export function finishItem(
     agenda: next.agenda.map((i) => (i.id === id ? { ...i, status, outcome, startedAt: null, elapsedMs: elapsed } : i)),
   };
 }
-
-/** Milliseconds left on an item's allotment (negative when over). */
-export function itemRemainingMs(item: AgendaItem, now: number): number {
-  const running = item.startedAt !== null ? now - item.startedAt : 0;
-  return item.allotmentSec * 1000 - item.elapsedMs - running;
-}

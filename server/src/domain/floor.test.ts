@@ -7,7 +7,8 @@ import {
   type FloorRequestType,
   type Proceedings,
 } from '@concord/shared';
-import { cutOffAt, extend, grant, moveRequest, remainingMs, removeRequest, requestFloor, tick } from './floor.js';
+import { speakerRemainingMs as remainingMs } from '@concord/shared';
+import { cutOffAt, extend, grant, moveRequest, removeRequest, requestFloor, tick } from './floor.js';
 import { addItem, startItem } from './agenda.js';
 import { emptyProceedings } from './proceedings.js';
 

@@ -1,5 +1,6 @@
 import {
   ErrorCode,
+  siteKey,
   type FloorRequest,
   type FloorRequestType,
   type Proceedings,
@@ -11,8 +12,6 @@ import { assertUnreachable } from './assert.js';
 // The floor: one speaker queue across all cities. Plain functions over plain data; the
 // caller passes the time, so countdowns and cut-offs are tested with an injected clock.
 
-/** Key for per-site counters; the chair and operators belong to no site. */
-export const siteKey = (siteId: string | null): string => siteId ?? '_none';
 
 const typeRank = (t: FloorRequestType): number => {
   switch (t) {
@@ -161,10 +160,6 @@ export function extend(p: Proceedings, seconds: number): Proceedings {
   return { ...p, speaker: { ...p.speaker, allottedMs: p.speaker.allottedMs + seconds * 1000 } };
 }
 
-/** Milliseconds of speaking time left (negative in the grace period). */
-export function remainingMs(s: Speaker, now: number): number {
-  return s.startedAt + s.allottedMs - now;
-}
 
 /** When the speaker is cut off: the end of the allotted time plus the grace period. */
 export function cutOffAt(p: Proceedings): number | null {

@@ -1,5 +1,4 @@
-import { ErrorCode } from '@concord/shared';
-import { mayUseMic } from '../domain/chair.js';
+import { ErrorCode, mayUseMic } from '@concord/shared';
 import { mayPublish } from '../domain/media.js';
 import { ConcordError, ForbiddenError } from '../errors.js';
 import type { Peer } from '../media/peer.js';
@@ -79,7 +78,7 @@ export function registerMediaHandlers(ctx: ConnectionContext, io: ConcordServer,
     const producer = p.producer(producerId);
     if (producer.appData.source === 'mic') {
       const proceedings = await service.get(sid);
-      if (!mayUseMic(proceedings, service.micOwner(proceedings, p))) {
+      if (!mayUseMic(proceedings, p, service.isChair(proceedings, p.participantId))) {
         throw new ConcordError(ErrorCode.FLOOR_MODE, 'floor mode: you can unmute when the chair gives your site the floor');
       }
     }

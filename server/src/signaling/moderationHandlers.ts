@@ -1,5 +1,5 @@
-import type { Participant, ParticipantId, Session, SessionId } from '@concord/shared';
-import { floorHolders, holdsChair } from '../domain/chair.js';
+import { holdsFloor, type Participant, type ParticipantId, type Session, type SessionId } from '@concord/shared';
+import { holdsChair } from '../domain/chair.js';
 import { findSite } from '../domain/session.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -95,7 +95,7 @@ export function registerModerationHandlers(ctx: ConnectionContext, deps: Moderat
       return { muted: await service.mute(sid, 'chair', (peer) => peer.siteId === target.siteId) };
     }
     return {
-      muted: await service.mute(sid, 'chair', (peer) => !floorHolders(p, peer) && !service.isChair(p, peer.participantId)),
+      muted: await service.mute(sid, 'chair', (peer) => !holdsFloor(p, peer) && !service.isChair(p, peer.participantId)),
     };
   });
 
@@ -161,6 +161,7 @@ export function registerModerationHandlers(ctx: ConnectionContext, deps: Moderat
     for (const s of await deps.io.in(sessionRoom(sid)).fetchSockets()) {
       s.emit('chair:changed', { isChair: holdsChair(p, s.data.claims.sub, s.data.claims.role) });
     }
+    await notifyChairOfLobby(deps, sid);
     deps.log.info({ sessionId: sid, to: participantId }, 'chair handed over');
     return null;
   });

@@ -1,5 +1,5 @@
-import type { MuteReason, ParticipantId, Proceedings, Role, SessionId } from '@concord/shared';
-import { floorHolders, holdsChair, mayUseMic } from '../domain/chair.js';
+import { holdsFloor, mayUseMic, type MuteReason, type ParticipantId, type Proceedings, type Role, type SessionId } from '@concord/shared';
+import { holdsChair } from '../domain/chair.js';
 import { tick, type TickOutcome } from '../domain/floor.js';
 import type { Logger } from '../logger.js';
 import type { Peer } from '../media/peer.js';
@@ -75,11 +75,7 @@ export class ProceedingsService {
     if (!p.settings.floorMode) {
       return;
     }
-    await this.mute(sessionId, 'floor_mode', (peer) => !mayUseMic(p, this.micOwner(p, peer)));
-  }
-
-  micOwner(p: Proceedings, peer: Pick<Peer, 'participantId' | 'siteId'>) {
-    return { participantId: peer.participantId, siteId: peer.siteId, isChair: this.isChair(p, peer.participantId) };
+    await this.mute(sessionId, 'floor_mode', (peer) => !mayUseMic(p, peer, this.isChair(p, peer.participantId)));
   }
 
   /** Pauses the open microphones of the peers `which` selects; returns how many. */
@@ -119,7 +115,7 @@ export class ProceedingsService {
     const { before, outcome } = seen;
     if (outcome.kind === 'cut_off' && before !== null) {
       this.log.info({ sessionId, participantId: outcome.participantId }, 'speaker cut off: time and grace ran out');
-      await this.mute(sessionId, 'time_up', (peer) => floorHolders(before, peer) && !this.isChair(before, peer.participantId));
+      await this.mute(sessionId, 'time_up', (peer) => holdsFloor(before, peer) && !this.isChair(before, peer.participantId));
     }
     await this.afterChange(sessionId, before, value, seq);
   }

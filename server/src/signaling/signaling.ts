@@ -6,7 +6,7 @@ import { participantIdFor } from '../auth/identity.js';
 import type { TokenService } from '../auth/tokens.js';
 import { holdsChair } from '../domain/chair.js';
 import { joinRefusal } from '../domain/session.js';
-import { ConcordError, ConflictError, ForbiddenError } from '../errors.js';
+import { ConcordError, ConflictError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Room, RoomListener } from '../media/room.js';
 import { RoomRegistry } from '../media/rooms.js';
@@ -128,7 +128,7 @@ export class Signaling implements RoomListener {
       const sid = claims.sid;
       const session = await this.store.require(sid);
       if (await this.store.isBanned(sid, claims.sub)) {
-        throw new ForbiddenError('the chair removed this invite from the session');
+        throw new ConcordError(ErrorCode.REMOVED, 'the chair removed this invite from the session');
       }
       const existing = await this.store.getParticipant(sid, participantId);
       const refusal = joinRefusal(session, claims, existing !== null);

@@ -1,0 +1,30 @@
+import type { Participant, ParticipantId } from '@concord/shared';
+import { CurrentItem } from '../../components/panel/CurrentItem';
+import type { ProceedingsView } from '../../state/proceedings';
+import { AgendaEditor } from './AgendaEditor';
+import { ChairFloor } from './ChairFloor';
+import { FloorSettingsForm } from './FloorSettingsForm';
+import { MicControls } from './MicControls';
+import { HandOver, SessionControls } from './SessionControls';
+
+interface ChairPanelProps {
+  view: ProceedingsView;
+  lobby: readonly Participant[];
+  /** Participants whose microphone is open now. */
+  micOn: ReadonlySet<ParticipantId>;
+}
+
+/** Everything the chair runs the session with. Shown only while this participant holds the chair. */
+export function ChairPanel({ view, lobby, micOn }: ChairPanelProps) {
+  return (
+    <div className="chair-panel" data-testid="chair-panel">
+      <CurrentItem view={view} />
+      <ChairFloor view={view} />
+      <AgendaEditor view={view} />
+      <FloorSettingsForm view={view} />
+      <MicControls view={view} micOn={micOn} />
+      <SessionControls view={view} lobby={lobby} />
+      <HandOver view={view} />
+    </div>
+  );
+}
