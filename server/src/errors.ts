@@ -73,6 +73,7 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   IN_LOBBY: 409,
   FLOOR_MODE: 403,
   REMOVED: 403,
+  INVALID_TRANSITION: 409,
   RATE_LIMITED: 429,
   MEDIA_UNAVAILABLE: 503,
   MEDIA_ERROR: 500,

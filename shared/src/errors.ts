@@ -16,6 +16,8 @@ export const ErrorCode = {
   FLOOR_MODE: 'FLOOR_MODE',
   /** The chair removed this invite from the session. */
   REMOVED: 'REMOVED',
+  /** The issue is not in a status that allows this step (e.g. deciding before acknowledging). */
+  INVALID_TRANSITION: 'INVALID_TRANSITION',
   RATE_LIMITED: 'RATE_LIMITED',
   MEDIA_UNAVAILABLE: 'MEDIA_UNAVAILABLE',
   MEDIA_ERROR: 'MEDIA_ERROR',

@@ -19,6 +19,19 @@ import type {
 } from './media.js';
 import type { ParticipantId, SiteId } from './ids.js';
 import type { Proceedings } from './proceedings.js';
+import type { Issue, IssuesUpdate, IssueSettings } from './issues.js';
+import type {
+  AssignIssueSchema,
+  CloseIssueSchema,
+  DecideIssueSchema,
+  IssueRefSchema,
+  LinkIssueSchema,
+  PinIssueSchema,
+  RaiseIssueSchema,
+  ReferIssueSchema,
+  RejectIssueSchema,
+} from './issues.js';
+import type { SessionStatus } from './domain.js';
 import type {
   AgendaAddSchema,
   AgendaEditSchema,
@@ -53,6 +66,9 @@ export interface SessionSnapshot {
   isChair: boolean;
   /** Participants waiting in the lobby (filled for the chair only). */
   lobby: Participant[];
+  /** The session's issues (in no particular order: clients sort with `orderIssues`). */
+  issues: Issue[];
+  issueSettings: IssueSettings;
   /** The server's clock (ms) when the snapshot was taken: clients derive timers from it. */
   serverNow: number;
   /** Per-session sequence number of the last broadcast the snapshot includes. */
@@ -134,6 +150,32 @@ export interface ClientToServerEvents {
   'lobby:admit': (payload: In<typeof ParticipantRefSchema>, ack: Ack<null>) => void;
   'lobby:refuse': (payload: In<typeof ParticipantRefSchema>, ack: Ack<null>) => void;
   'chair:handOver': (payload: In<typeof HandOverSchema>, ack: Ack<null>) => void;
+  /** Moves the session through its lifecycle; closing it carries open issues over. */
+  'session:setStatus': (payload: { status: SessionStatus }, ack: Ack<null>) => void;
+
+  // ---- issues ----
+  /** A member raises an issue in its site's name; a retry with the same key returns the same issue. */
+  'issue:raise': (payload: In<typeof RaiseIssueSchema>, ack: Ack<{ issueId: string; created: boolean }>) => void;
+  'issue:support': (payload: In<typeof IssueRefSchema>, ack: Ack<null>) => void;
+  'issue:acknowledge': (payload: In<typeof IssueRefSchema>, ack: Ack<null>) => void;
+  'issue:review': (payload: In<typeof IssueRefSchema>, ack: Ack<null>) => void;
+  'issue:decide': (payload: In<typeof DecideIssueSchema>, ack: Ack<null>) => void;
+  'issue:close': (payload: In<typeof CloseIssueSchema>, ack: Ack<null>) => void;
+  'issue:refer': (payload: In<typeof ReferIssueSchema>, ack: Ack<null>) => void;
+  'issue:reject': (payload: In<typeof RejectIssueSchema>, ack: Ack<null>) => void;
+  'issue:pin': (payload: In<typeof PinIssueSchema>, ack: Ack<null>) => void;
+  'issue:assign': (payload: In<typeof AssignIssueSchema>, ack: Ack<null>) => void;
+  'issue:link': (payload: In<typeof LinkIssueSchema>, ack: Ack<null>) => void;
+  'issues:list': (payload: Record<string, never>, ack: Ack<{ issues: Issue[]; settings: IssueSettings; seq: number; serverNow: number }>) => void;
+  /** Unresolved issues of earlier sessions of the same sites, waiting to be imported. */
+  'issues:carryOver': (payload: Record<string, never>, ack: Ack<{ items: CarryOverItem[] }>) => void;
+  'issues:importCarryOver': (payload: Record<string, never>, ack: Ack<{ imported: number }>) => void;
+}
+
+export interface CarryOverItem {
+  fromSessionId: string;
+  fromSessionTitle: string;
+  issue: Issue;
 }
 
 /** Server → client broadcasts. Session-wide ones carry the session sequence number. */
@@ -163,6 +205,9 @@ export interface ServerToClientEvents {
   'lobby:updated': (e: { waiting: Participant[] }) => void;
   /** To a waiting participant: join again now. */
   'lobby:admitted': (e: Record<string, never>) => void;
+  'issue:updated': (e: IssuesUpdate) => void;
+  /** To commanders, the chair and operators: an issue missed its time target. */
+  'issue:overdue': (e: { issueId: string; target: 'acknowledge' | 'decide'; title: string; urgency: Issue['urgency'] }) => void;
   /** To the chair: whether they hold the chair now (after a hand-over). */
   'chair:changed': (e: { isChair: boolean }) => void;
 }

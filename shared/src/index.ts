@@ -11,3 +11,5 @@ export * from './common.js';
 export * from './proceedings.js';
 export * from './proceedingsSchemas.js';
 export * from './rules.js';
+export * from './issues.js';
+export * from './issueRules.js';

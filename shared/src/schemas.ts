@@ -12,6 +12,19 @@ import {
   RestartIceSchema,
 } from './media.js';
 import type { ClientToServerEvents } from './events.js';
+import { z as zod } from 'zod';
+import { SessionStatusSchema } from './domain.js';
+import {
+  AssignIssueSchema,
+  CloseIssueSchema,
+  DecideIssueSchema,
+  IssueRefSchema,
+  LinkIssueSchema,
+  PinIssueSchema,
+  RaiseIssueSchema,
+  ReferIssueSchema,
+  RejectIssueSchema,
+} from './issues.js';
 import {
   AgendaAddSchema,
   AgendaEditSchema,
@@ -74,6 +87,21 @@ export const clientSchemas = {
   'lobby:admit': ParticipantRefSchema,
   'lobby:refuse': ParticipantRefSchema,
   'chair:handOver': HandOverSchema,
+  'session:setStatus': zod.strictObject({ status: SessionStatusSchema }),
+  'issue:raise': RaiseIssueSchema,
+  'issue:support': IssueRefSchema,
+  'issue:acknowledge': IssueRefSchema,
+  'issue:review': IssueRefSchema,
+  'issue:decide': DecideIssueSchema,
+  'issue:close': CloseIssueSchema,
+  'issue:refer': ReferIssueSchema,
+  'issue:reject': RejectIssueSchema,
+  'issue:pin': PinIssueSchema,
+  'issue:assign': AssignIssueSchema,
+  'issue:link': LinkIssueSchema,
+  'issues:list': EmptySchema,
+  'issues:carryOver': EmptySchema,
+  'issues:importCarryOver': EmptySchema,
 } as const satisfies { [K in keyof ClientToServerEvents]: z.ZodType };
 
 export type ClientEvent = keyof typeof clientSchemas;

@@ -214,6 +214,7 @@ export const ar: Translation = {
     titles: {
       REPLACED: 'انضممت من مكان آخر',
       REMOVED: 'تمت إزالتك من الجلسة',
+    INVALID_TRANSITION: 'لا يمكن تنفيذ هذه الخطوة في الحالة الحالية للقضية.',
       REFUSED: 'لم يتم قبولك في الجلسة',
     },
     reasons: {

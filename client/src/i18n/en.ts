@@ -214,6 +214,7 @@ export const en = {
     titles: {
       REPLACED: 'You joined from somewhere else',
       REMOVED: 'You were removed from the session',
+    INVALID_TRANSITION: 'This step is not possible in the issue’s current status.',
       REFUSED: 'You were not admitted',
     },
     reasons: {

@@ -215,6 +215,7 @@ export const ru: Translation = {
     titles: {
       REPLACED: 'Вы подключились в другом месте',
       REMOVED: 'Вас удалили из заседания',
+    INVALID_TRANSITION: 'Этот шаг невозможен при текущем статусе вопроса.',
       REFUSED: 'Вас не допустили к заседанию',
     },
     reasons: {

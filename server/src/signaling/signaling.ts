@@ -18,6 +18,9 @@ import type { ConnectionContext } from './context.js';
 import { registerMediaHandlers } from './mediaHandlers.js';
 import { registerModerationHandlers, notifyChairOfLobby, type ModerationDeps } from './moderationHandlers.js';
 import { registerProceedingsHandlers } from './proceedingsHandlers.js';
+import { registerIssueHandlers } from './issueHandlers.js';
+import { IssueService } from './issueService.js';
+import { IssueStore } from '../store/issueStore.js';
 import { ProceedingsService, type Identity } from './proceedingsService.js';
 import type { Config } from '../config.js';
 import { createRateLimiter, handle, type On } from './handle.js';
@@ -38,6 +41,7 @@ export class Signaling implements RoomListener {
   private readonly limiter: RateLimiterMemory = createRateLimiter();
   private readonly identities = new Map<ParticipantId, Identity>();
   readonly proceedings: ProceedingsService;
+  readonly issues: IssueService;
   private readonly moderationDeps: ModerationDeps;
 
   constructor(
@@ -69,6 +73,7 @@ export class Signaling implements RoomListener {
       this.identities,
       log.child({ component: 'floor' }),
     );
+    this.issues = new IssueService(this.io, new IssueStore(redis), this.proceedings, log.child({ component: 'issues' }));
     this.moderationDeps = {
       io: this.io,
       sessions: store,
@@ -86,6 +91,7 @@ export class Signaling implements RoomListener {
     const sessions = await this.store.list();
     const count = await this.presence.recover(sessions.map((s) => s.id));
     await this.proceedings.recover(sessions.map((s) => s.id));
+    await this.issues.recover(sessions.filter((s) => s.status !== 'closed').map((s) => s.id));
     if (count > 0) {
       this.log.info({ participants: count }, 'waiting for participants to reconnect after restart');
     }
@@ -190,11 +196,13 @@ export class Signaling implements RoomListener {
         log.info({ rejoin: existing !== null }, 'participant joined');
       }
       const isChair = holdsChair(proceedings, claims.sub, claims.role);
-      const [participants, seq, mediaRoom, lobby] = await Promise.all([
+      const [participants, seq, mediaRoom, lobby, issues, issueSettings] = await Promise.all([
         this.store.listParticipants(sid),
         this.store.currentSeq(sid),
         this.rooms.peek(sid),
         isChair ? this.store.listWaiting(sid) : Promise.resolve([]),
+        this.issues.list(sid),
+        this.issues.settings(sid),
       ]);
       const me = participants.find((p) => p.id === participantId);
       if (!me) {
@@ -209,6 +217,8 @@ export class Signaling implements RoomListener {
         proceedings,
         isChair,
         lobby,
+        issues,
+        issueSettings,
         serverNow: Date.now(),
         seq,
       };
@@ -228,6 +238,7 @@ export class Signaling implements RoomListener {
     registerMediaHandlers(ctx, this.io, this.rooms, this.proceedings);
     registerProceedingsHandlers(ctx, this.proceedings, this.store);
     registerModerationHandlers(ctx, this.moderationDeps);
+    registerIssueHandlers(ctx, this.issues, this.store, this.proceedings, this.moderationDeps);
 
     socket.on('disconnect', (reason) => {
       const id = socket.data.participantId;
@@ -259,6 +270,7 @@ export class Signaling implements RoomListener {
 
   async close(): Promise<void> {
     this.proceedings.close();
+    this.issues.close();
     this.presence.close();
     await this.rooms.close();
     await new Promise<void>((resolve) => {

@@ -16,4 +16,13 @@ export const keys = {
   admitted: (id: SessionId) => `concord:session:{${id}}:admitted`,
   /** invite subjects the chair removed: they cannot come back. */
   banned: (id: SessionId) => `concord:session:{${id}}:banned`,
+  /** issue id → JSON Issue. */
+  issues: (id: SessionId) => `concord:session:{${id}}:issues`,
+  /** "<participant>:<idempotency key>" → issue id, so a retried raise finds its issue. */
+  issueKeys: (id: SessionId) => `concord:session:{${id}}:issue-keys`,
+  /** Append-only stream of issue events; the queue is a fold of it. */
+  issueEvents: (id: SessionId) => `concord:session:{${id}}:issue-events`,
+  issueSettings: (id: SessionId) => `concord:session:{${id}}:issue-settings`,
+  /** Unresolved issues of closed sessions of one committee (the same set of sites), waiting to be imported. */
+  carryOver: (committee: string) => `concord:committee:{${committee}}:carry-over`,
 } as const;

@@ -1,0 +1,92 @@
+import {
+  ErrorCode,
+  applyIssueEvent,
+  isOpenIssue,
+  type Actor,
+  type Issue,
+  type IssueEvent,
+  type IssueStatus,
+  type SiteId,
+} from '@concord/shared';
+import { ConcordError } from '../errors.js';
+import { assertUnreachable } from './assert.js';
+
+// The issue lifecycle: raised → acknowledged → in_review → decided → closed, or referred /
+// rejected while still open. A command is checked against the issue's status and turns
+// into events; the shared reducer applies them, here and when the stream is replayed.
+
+export type IssueCommand =
+  | { kind: 'acknowledge' }
+  | { kind: 'review' }
+  | { kind: 'decide'; decision: string }
+  | { kind: 'close'; note: string | null }
+  | { kind: 'refer'; body: string; note: string }
+  | { kind: 'reject'; reason: string }
+  | { kind: 'support'; siteId: SiteId }
+  | { kind: 'pin'; pinned: boolean }
+  | { kind: 'assign'; assignee: { participantId: Actor['participantId']; displayName: string } | null }
+  | { kind: 'link'; agendaItemId: Issue['agendaItemId'] };
+
+const refuse = (issue: Issue, step: string): never => {
+  throw new ConcordError(ErrorCode.INVALID_TRANSITION, `an issue that is ${issue.status.replace('_', ' ')} cannot be ${step}`);
+};
+
+const requireStatus = (issue: Issue, step: string, allowed: readonly IssueStatus[]): void => {
+  if (!allowed.includes(issue.status)) {
+    refuse(issue, step);
+  }
+};
+
+/** The events a command produces on this issue, or INVALID_TRANSITION. */
+export function eventsFor(issue: Issue, cmd: IssueCommand, by: Actor, at: number): IssueEvent[] {
+  const base = { issueId: issue.id, at, by };
+  switch (cmd.kind) {
+    case 'acknowledge':
+      requireStatus(issue, 'acknowledged', ['raised']);
+      return [{ type: 'acknowledged', ...base }];
+    case 'review':
+      requireStatus(issue, 'put in review', ['acknowledged']);
+      return [{ type: 'review_started', ...base }];
+    case 'decide':
+      // Two clicks for a commander: acknowledge, then decide; the review step is recorded on the way.
+      requireStatus(issue, 'decided', ['acknowledged', 'in_review']);
+      return [
+        ...(issue.status === 'acknowledged' ? [{ type: 'review_started' as const, ...base }] : []),
+        { type: 'decided', ...base, decision: cmd.decision },
+      ];
+    case 'close':
+      requireStatus(issue, 'closed', ['decided']);
+      return [{ type: 'closed', ...base, note: cmd.note }];
+    case 'refer':
+      requireStatus(issue, 'referred', ['raised', 'acknowledged', 'in_review']);
+      return [{ type: 'referred', ...base, body: cmd.body, note: cmd.note }];
+    case 'reject':
+      requireStatus(issue, 'rejected', ['raised', 'acknowledged', 'in_review']);
+      return [{ type: 'rejected', ...base, reason: cmd.reason }];
+    case 'support':
+      if (!isOpenIssue(issue)) {
+        refuse(issue, 'supported');
+      }
+      if (cmd.siteId === issue.siteId) {
+        throw new ConcordError(ErrorCode.CONFLICT, 'a site does not support its own issue');
+      }
+      if (issue.supporters.includes(cmd.siteId)) {
+        throw new ConcordError(ErrorCode.CONFLICT, 'your site already supports this issue');
+      }
+      return [{ type: 'supported', ...base, siteId: cmd.siteId }];
+    case 'pin':
+      return [{ type: 'pinned', ...base, pinned: cmd.pinned }];
+    case 'assign':
+      return [{ type: 'assigned', ...base, assignee: cmd.assignee }];
+    case 'link':
+      return [{ type: 'linked', ...base, agendaItemId: cmd.agendaItemId }];
+    default:
+      return assertUnreachable(cmd);
+  }
+}
+
+/** Applies a command: the new issue and the events to append to the stream. */
+export function applyCommand(issue: Issue, cmd: IssueCommand, by: Actor, at: number): { issue: Issue; events: IssueEvent[] } {
+  const events = eventsFor(issue, cmd, by, at);
+  return { issue: events.reduce<Issue>((i, e) => applyIssueEvent(i, e), issue), events };
+}
