@@ -214,7 +214,6 @@ export const en = {
     titles: {
       REPLACED: 'You joined from somewhere else',
       REMOVED: 'You were removed from the session',
-    INVALID_TRANSITION: 'This step is not possible in the issue’s current status.',
       REFUSED: 'You were not admitted',
     },
     reasons: {
@@ -273,6 +272,7 @@ export const en = {
     IN_LOBBY: 'The chair has not admitted you yet.',
     FLOOR_MODE: 'Floor mode: only the site that has the floor can turn its microphone on.',
     REMOVED: 'The chair removed this invite from the session.',
+    INVALID_TRANSITION: 'This step is not possible in the issue’s current status.',
     RATE_LIMITED: 'Too many requests. Wait a moment and try again.',
     MEDIA_UNAVAILABLE: 'Audio and video are not available right now. Retrying…',
     MEDIA_ERROR: 'Audio or video failed.',
