@@ -38,17 +38,19 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
   // The Express app is registered before Socket.IO attaches (Socket.IO wraps the request
   // listeners it finds); the agenda API reaches the signaling layer's service lazily.
   let signaling: Signaling | null = null;
+  const ready = (): Signaling => {
+    if (!signaling) {
+      throw new Error('signaling is not ready');
+    }
+    return signaling;
+  };
   const app = createHttpApp({
     store,
     tokens,
     invites,
     health,
-    proceedings: () => {
-      if (!signaling) {
-        throw new Error('signaling is not ready');
-      }
-      return signaling.proceedings;
-    },
+    proceedings: () => ready().proceedings,
+    issues: () => ready().issues,
     adminSecret: config.adminSecret,
     clientDist: config.clientDist,
     log: log.child({ component: 'http' }),

@@ -21,6 +21,8 @@ import type { SessionStore } from '../store/sessionStore.js';
 import { errorMiddleware, participantClaims, requireAdmin } from './middleware.js';
 import { parse } from './parse.js';
 import { agendaRouter } from './agenda.js';
+import { issuesRouter } from './issues.js';
+import type { IssueService } from '../signaling/issueService.js';
 import type { ProceedingsService } from '../signaling/proceedingsService.js';
 import { defaultInvites } from './invites.js';
 
@@ -34,6 +36,7 @@ export interface HttpDeps {
   invites: InviteService;
   health: Health;
   proceedings: () => ProceedingsService;
+  issues: () => IssueService;
   adminSecret: string;
   clientDist: string;
   log: Logger;
@@ -128,6 +131,11 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   api.use(
     '/sessions/:sessionId/agenda',
     agendaRouter({ store, tokens: deps.tokens, proceedings: deps.proceedings, adminSecret: deps.adminSecret }),
+  );
+
+  api.use(
+    '/sessions/:sessionId',
+    issuesRouter({ store, tokens: deps.tokens, issues: deps.issues, proceedings: deps.proceedings, adminSecret: deps.adminSecret }),
   );
 
   api.use((_req, _res, next) => next(new ConcordError(ErrorCode.NOT_FOUND, 'no such endpoint')));

@@ -9,6 +9,7 @@ import {
   type Actor,
   type Issue,
   type IssueEvent,
+  type IssueSettings,
   type Session,
   type SessionId,
   type SiteId,
@@ -60,6 +61,11 @@ export class IssueService {
 
   settings(sid: SessionId) {
     return this.store.settings(sid);
+  }
+
+  async setSettings(sid: SessionId, settings: IssueSettings): Promise<void> {
+    await this.store.setSettings(sid, settings);
+    await this.schedule(sid);
   }
 
   async raise(sid: SessionId, by: Actor, siteId: SiteId, input: RaiseInput, carriedFrom: Issue['carriedFrom'] = null) {
