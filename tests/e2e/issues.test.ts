@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { SessionIdSchema } from '@concord/shared';
+import type { Concord } from '../../server/src/app.js';
+import { joinThroughUi, launchChromium, resultsDir, screenshot, type Actor } from '../support/browser.js';
+import { startTestServer } from '../support/server.js';
+import { inviteFor, newSession } from '../support/sessions.js';
+
+describe('a critical issue from Homs reaches the commander and the decision comes back', () => {
+  let concord: Concord;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    concord = await startTestServer(inject('redisUrl'));
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await concord?.close();
+  });
+
+  it('Homs raises a critical issue; the commander sees it, acknowledges and decides it; Homs sees the decision', async () => {
+    const created = await newSession(concord.url, 'Joint session of the reconciliation committees');
+    const link = (token: string) => `${concord.url}/join#token=${token}`;
+    const homs: Actor = await joinThroughUi(browser, link(inviteFor(created, 'member', 'Homs')), 'homs');
+    const commander: Actor = await joinThroughUi(browser, link(inviteFor(created, 'commander')), 'commander');
+
+    await homs.page.getByTestId('panel-tab-issues').click();
+    const form = homs.page.getByTestId('raise-issue-form');
+    await form.getByTestId('issue-title').fill('Checkpoint closed at Talbiseh: ambulances blocked');
+    await form.getByTestId('issue-details').fill('Two ambulances waiting since 09:00.');
+    await form.getByTestId('issue-category').selectOption('humanitarian');
+    await form.getByTestId('issue-urgency').selectOption('critical');
+    const raisedAt = Date.now();
+    await form.getByTestId('raise-issue-submit').click();
+
+    const card = commander.page.locator('[data-testid="issue-card"][data-urgency="critical"]', { hasText: 'Checkpoint closed at Talbiseh' });
+    await card.waitFor();
+    const seenAfterMs = Date.now() - raisedAt;
+    fs.mkdirSync(resultsDir, { recursive: true });
+    fs.writeFileSync(path.join(resultsDir, 'issue-raise-to-commander.json'), JSON.stringify({ seenAfterMs }, null, 2));
+    await screenshot(commander.page, 'issues-commander-sees-critical');
+
+    await card.getByTestId('acknowledge-issue').click();
+    await expect.poll(() => card.getAttribute('data-status')).toBe('acknowledged');
+    await card.getByTestId('decide-issue').click();
+    await card.getByTestId('decision-text').fill('Corridor reopened; military police escort from 11:00.');
+    await card.getByTestId('decide-confirm').click();
+    await expect.poll(() => card.getAttribute('data-status')).toBe('decided');
+
+    const homsCard = homs.page.locator('[data-testid="issue-card"]', { hasText: 'Checkpoint closed at Talbiseh' });
+    await expect.poll(() => homsCard.getAttribute('data-status')).toBe('decided');
+    await expect.poll(async () => (await homs.page.getByText('Corridor reopened; military police escort from 11:00.').count()) > 0).toBe(true);
+    await screenshot(homs.page, 'issues-homs-sees-decision');
+
+    // The record agrees: raised, acknowledged, reviewed, decided, by whom.
+    const issues = await concord.signaling.issues.list(SessionIdSchema.parse(created.session.id));
+    expect(issues[0]?.timeline.map((e) => e.type)).toEqual(['raised', 'acknowledged', 'review_started', 'decided']);
+  });
+});
