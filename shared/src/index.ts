@@ -13,3 +13,5 @@ export * from './proceedingsSchemas.js';
 export * from './rules.js';
 export * from './issues.js';
 export * from './issueRules.js';
+export * from './health.js';
+export * from './healthRules.js';
