@@ -8,6 +8,8 @@ import { Health } from './health/health.js';
 import { createHttpApp } from './http/app.js';
 import { WorkerPool } from './media/workerPool.js';
 import { Signaling } from './signaling/signaling.js';
+import { createMetrics } from './health/metrics.js';
+import type { Registry } from 'prom-client';
 import { createRedis, type Redis } from './store/redis.js';
 import { SessionStore } from './store/sessionStore.js';
 
@@ -38,6 +40,7 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
   // The Express app is registered before Socket.IO attaches (Socket.IO wraps the request
   // listeners it finds); the agenda API reaches the signaling layer's service lazily.
   let signaling: Signaling | null = null;
+  let metrics: Registry | null = null;
   const ready = (): Signaling => {
     if (!signaling) {
       throw new Error('signaling is not ready');
@@ -51,12 +54,14 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
     health,
     proceedings: () => ready().proceedings,
     issues: () => ready().issues,
+    metrics: () => (metrics ??= createMetrics(ready().monitor)),
     adminSecret: config.adminSecret,
     clientDist: config.clientDist,
     log: log.child({ component: 'http' }),
   });
   const server = http.createServer(app);
-  signaling = new Signaling(server, config, store, redis, tokens, pool, log.child({ component: 'signaling' }));
+  signaling = new Signaling(server, config, store, redis, tokens, pool, health, log.child({ component: 'signaling' }));
+  signaling.monitor.start();
   await signaling.recover();
 
   await new Promise<void>((resolve, reject) => {

@@ -32,6 +32,8 @@ import type {
   RejectIssueSchema,
 } from './issues.js';
 import type { SessionStatus } from './domain.js';
+import type { Alarm, HealthUpdate, MediaMode, SiteStatus } from './health.js';
+import type { AutoPolicySchema, ClientStatsSchema, SetMediaModeSchema } from './health.js';
 import type {
   AgendaAddSchema,
   AgendaEditSchema,
@@ -170,6 +172,16 @@ export interface ClientToServerEvents {
   /** Unresolved issues of earlier sessions of the same sites, waiting to be imported. */
   'issues:carryOver': (payload: Record<string, never>, ack: Ack<{ items: CarryOverItem[] }>) => void;
   'issues:importCarryOver': (payload: Record<string, never>, ack: Ack<{ imported: number }>) => void;
+
+  // ---- connection health ----
+  /** Every few seconds from every client: its own view of its connection. Also its heartbeat. */
+  'stats:report': (payload: In<typeof ClientStatsSchema>, ack: Ack<null>) => void;
+  /** Operators and the chair: the current health board. */
+  'health:get': (payload: Record<string, never>, ack: Ack<HealthUpdate>) => void;
+  /** Operators: move a site to audio-only or the lowest video layer, and back. */
+  'health:setMediaMode': (payload: In<typeof SetMediaModeSchema>, ack: Ack<null>) => void;
+  /** Operators: let the server move degraded sites down (and back up) by itself. */
+  'health:setAutoPolicy': (payload: In<typeof AutoPolicySchema>, ack: Ack<null>) => void;
 }
 
 export interface CarryOverItem {
@@ -208,6 +220,14 @@ export interface ServerToClientEvents {
   'issue:updated': (e: IssuesUpdate) => void;
   /** To commanders, the chair and operators: an issue missed its time target. */
   'issue:overdue': (e: { issueId: string; target: 'acknowledge' | 'decide'; title: string; urgency: Issue['urgency'] }) => void;
+  /** To operators, twice a second. */
+  'health:update': (e: HealthUpdate) => void;
+  /** To operators and the chair: an alarm was raised or cleared. */
+  'health:alarm': (e: { alarm: Alarm }) => void;
+  /** To everyone, when a site's status changes (the chair shows it as a badge). */
+  'health:summary': (e: { sites: { siteId: string; status: SiteStatus }[] }) => void;
+  /** To the participants of a site: send and receive this much video. */
+  'media:mode': (e: { mode: MediaMode; by: 'operator' | 'auto' }) => void;
   /** To the chair: whether they hold the chair now (after a hand-over). */
   'chair:changed': (e: { isChair: boolean }) => void;
 }

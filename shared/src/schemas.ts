@@ -14,6 +14,7 @@ import {
 import type { ClientToServerEvents } from './events.js';
 import { z as zod } from 'zod';
 import { SessionStatusSchema } from './domain.js';
+import { AutoPolicySchema, ClientStatsSchema, SetMediaModeSchema } from './health.js';
 import {
   AssignIssueSchema,
   CloseIssueSchema,
@@ -102,6 +103,10 @@ export const clientSchemas = {
   'issues:list': EmptySchema,
   'issues:carryOver': EmptySchema,
   'issues:importCarryOver': EmptySchema,
+  'stats:report': ClientStatsSchema,
+  'health:get': EmptySchema,
+  'health:setMediaMode': SetMediaModeSchema,
+  'health:setAutoPolicy': AutoPolicySchema,
 } as const satisfies { [K in keyof ClientToServerEvents]: z.ZodType };
 
 export type ClientEvent = keyof typeof clientSchemas;

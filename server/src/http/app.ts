@@ -23,6 +23,7 @@ import { parse } from './parse.js';
 import { agendaRouter } from './agenda.js';
 import { issuesRouter } from './issues.js';
 import type { IssueService } from '../signaling/issueService.js';
+import type { Registry } from 'prom-client';
 import type { ProceedingsService } from '../signaling/proceedingsService.js';
 import { defaultInvites } from './invites.js';
 
@@ -37,6 +38,7 @@ export interface HttpDeps {
   health: Health;
   proceedings: () => ProceedingsService;
   issues: () => IssueService;
+  metrics: () => Registry;
   adminSecret: string;
   clientDist: string;
   log: Logger;
@@ -58,6 +60,11 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.get('/readyz', route(async (_req, res) => {
     const report = await health.report();
     res.status(report.status === 'ok' ? 200 : 503).json(report);
+  }));
+
+  app.get('/metrics', route(async (_req, res) => {
+    const registry = deps.metrics();
+    res.type(registry.contentType).send(await registry.metrics());
   }));
 
   const limiter = new RateLimiterMemory({ points: API_REQUESTS_PER_MINUTE, duration: 60 });

@@ -5,6 +5,9 @@ import type { Logger } from '../logger.js';
 import { MEDIA_CODECS } from './codecs.js';
 import { Peer, producerInfo, type PeerListener, type ProducerAppData, type TransportSettings } from './peer.js';
 
+/** Audio louder than this (dBov) counts as "heard" on the operators' board. */
+const HEARD_THRESHOLD_DBOV = -55;
+const AUDIO_LEVEL_INTERVAL_MS = 800;
 /** How often the dominant-speaker detector re-evaluates (mediasoup default 300 ms). */
 const ACTIVE_SPEAKER_INTERVAL_MS = 300;
 
@@ -12,6 +15,8 @@ export interface RoomListener {
   producerClosed(room: Room, producerId: string): void;
   consumerClosed(room: Room, participantId: ParticipantId, consumerId: string): void;
   activeSpeaker(room: Room, speaker: ActiveSpeaker): void;
+  /** Audio above the loudness threshold arrived from a site. */
+  heard(room: Room, siteId: SiteId | null): void;
   /** The room is gone (its worker died or it was closed); every peer's media went with it. */
   closed(room: Room, reason: string): void;
 }
@@ -26,11 +31,17 @@ export class Room {
     readonly sessionId: SessionId,
     private readonly router: types.Router,
     private readonly speakerObserver: types.ActiveSpeakerObserver,
+    private readonly levelObserver: types.AudioLevelObserver,
     private readonly settings: TransportSettings,
     private readonly listener: RoomListener,
     private readonly log: Logger,
   ) {
     router.on('workerclose', () => this.close('media worker closed'));
+    levelObserver.on('volumes', (volumes) => {
+      for (const { producer } of volumes) {
+        this.listener.heard(this, this.ownerOf(producer.id)?.siteId ?? null);
+      }
+    });
     speakerObserver.on('dominantspeaker', ({ producer }) => {
       // Look the producer up in our own maps: they hold its typed owner.
       const owner = this.ownerOf(producer.id);
@@ -51,9 +62,10 @@ export class Room {
   ): Promise<Room> {
     const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { sessionId } });
     const observer = await router.createActiveSpeakerObserver({ interval: ACTIVE_SPEAKER_INTERVAL_MS });
+    const levels = await router.createAudioLevelObserver({ threshold: HEARD_THRESHOLD_DBOV, interval: AUDIO_LEVEL_INTERVAL_MS, maxEntries: 16 });
     const roomLog = log.child({ sessionId, routerId: router.id, workerPid: worker.pid });
     roomLog.info('media room opened');
-    return new Room(sessionId, router, observer, settings, listener, roomLog);
+    return new Room(sessionId, router, observer, levels, settings, listener, roomLog);
   }
 
   get closed(): boolean {
@@ -96,9 +108,11 @@ export class Room {
   /** Registers a new audio producer with the active-speaker detector. */
   watchAudio(producer: types.Producer<ProducerAppData>): void {
     if (producer.kind === 'audio') {
-      this.speakerObserver.addProducer({ producerId: producer.id }).catch((err: unknown) => {
-        this.log.warn({ err: String(err) }, 'could not watch audio producer');
-      });
+      for (const observer of [this.speakerObserver, this.levelObserver]) {
+        observer.addProducer({ producerId: producer.id }).catch((err: unknown) => {
+          this.log.warn({ err: String(err) }, 'could not watch audio producer');
+        });
+      }
     }
   }
 

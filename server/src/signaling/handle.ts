@@ -17,7 +17,8 @@ import type { ConcordSocket } from './types.js';
 export type AckData<E extends keyof ClientToServerEvents> =
   Parameters<ClientToServerEvents[E]>[1] extends (r: Result<infer T>) => void ? T : never;
 
-export type Handler<E extends ClientEvent> = (payload: ClientPayload<E>) => Promise<AckData<E>>;
+/** A handler may answer at once or later; what it throws becomes the coded error of the ack. */
+export type Handler<E extends ClientEvent> = (payload: ClientPayload<E>) => Promise<AckData<E>> | AckData<E>;
 
 /** Registers one event's handler on a connection (see `handle`). */
 export type On = <E extends ClientEvent>(event: E, handler: Handler<E>) => void;

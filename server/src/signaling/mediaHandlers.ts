@@ -6,10 +6,17 @@ import type { Room } from '../media/room.js';
 import type { RoomRegistry } from '../media/rooms.js';
 import type { ConnectionContext } from './context.js';
 import type { ProceedingsService } from './proceedingsService.js';
+import { applyModeToConsumer, type HealthMonitor } from '../health/monitor.js';
 import { sessionRoom, type ConcordServer } from './types.js';
 
 /** WebRTC signaling: transports, producers, consumers, each on the caller's own peer only. */
-export function registerMediaHandlers(ctx: ConnectionContext, io: ConcordServer, rooms: RoomRegistry, service: ProceedingsService): void {
+export function registerMediaHandlers(
+  ctx: ConnectionContext,
+  io: ConcordServer,
+  rooms: RoomRegistry,
+  service: ProceedingsService,
+  monitor: HealthMonitor,
+): void {
   const { on, claims, self, socket } = ctx;
   const sid = claims.sid;
   const room = (): Promise<Room> => rooms.get(sid);
@@ -93,7 +100,14 @@ export function registerMediaHandlers(ctx: ConnectionContext, io: ConcordServer,
   });
 
   on('media:resumeConsumer', async ({ consumerId }) => {
-    await (await existingPeer()).consumer(consumerId).resume();
+    const consumer = (await existingPeer()).consumer(consumerId);
+    const mode = monitor.modeOf(sid, claims.site);
+    if (consumer.kind === 'video' && mode !== 'full') {
+      // An operator moved this site down: its video stays paused or on the lowest layer.
+      await applyModeToConsumer(consumer, mode);
+    } else {
+      await consumer.resume();
+    }
     return null;
   });
 

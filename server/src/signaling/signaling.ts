@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { RateLimiterMemory } from 'rate-limiter-flexible';
-import { ErrorCode, type Participant, type ParticipantId, type SessionSnapshot } from '@concord/shared';
+import { ErrorCode, type Participant, type ParticipantId, type SessionSnapshot, type SiteId } from '@concord/shared';
 import { participantIdFor } from '../auth/identity.js';
 import type { TokenService } from '../auth/tokens.js';
 import { holdsChair } from '../domain/chair.js';
@@ -19,6 +19,10 @@ import { registerMediaHandlers } from './mediaHandlers.js';
 import { registerModerationHandlers, notifyChairOfLobby, type ModerationDeps } from './moderationHandlers.js';
 import { registerProceedingsHandlers } from './proceedingsHandlers.js';
 import { registerIssueHandlers } from './issueHandlers.js';
+import { registerHealthHandlers } from './healthHandlers.js';
+import { HealthMonitor } from '../health/monitor.js';
+import type { Health } from '../health/health.js';
+import { AlarmStore } from '../store/alarmStore.js';
 import { IssueService } from './issueService.js';
 import { IssueStore } from '../store/issueStore.js';
 import { ProceedingsService, type Identity } from './proceedingsService.js';
@@ -26,7 +30,7 @@ import type { Config } from '../config.js';
 import { createRateLimiter, handle, type On } from './handle.js';
 import { handshakeMiddleware } from './handshake.js';
 import { Presence } from './presence.js';
-import { participantRoom, sessionRoom, siteRoom, type ConcordServer, type ConcordSocket } from './types.js';
+import { operatorsRoom, participantRoom, sessionRoom, siteRoom, type ConcordServer, type ConcordSocket } from './types.js';
 
 /** How long Socket.IO waits for a pong before it declares a socket dead. */
 const PING_TIMEOUT_MS = 10_000;
@@ -42,6 +46,7 @@ export class Signaling implements RoomListener {
   private readonly identities = new Map<ParticipantId, Identity>();
   readonly proceedings: ProceedingsService;
   readonly issues: IssueService;
+  readonly monitor: HealthMonitor;
   private readonly moderationDeps: ModerationDeps;
 
   constructor(
@@ -51,6 +56,7 @@ export class Signaling implements RoomListener {
     redis: Redis,
     tokens: TokenService,
     pool: WorkerPool,
+    health: Health,
     private readonly log: Logger,
   ) {
     this.io = new Server(httpServer, {
@@ -74,6 +80,7 @@ export class Signaling implements RoomListener {
       log.child({ component: 'floor' }),
     );
     this.issues = new IssueService(this.io, new IssueStore(redis), this.proceedings, log.child({ component: 'issues' }));
+    this.monitor = new HealthMonitor(this.io, store, this.rooms, pool, health, new AlarmStore(redis), log.child({ component: 'health' }));
     this.moderationDeps = {
       io: this.io,
       sessions: store,
@@ -106,6 +113,9 @@ export class Signaling implements RoomListener {
   }
   activeSpeaker(room: Room, speaker: SessionSnapshot['activeSpeaker']): void {
     this.io.to(sessionRoom(room.sessionId)).emit('speaker:active', speaker);
+  }
+  heard(room: Room, siteId: SiteId | null): void {
+    this.monitor.heard(room.sessionId, siteId);
   }
   closed(room: Room, reason: string): void {
     if (reason !== 'server shutting down') {
@@ -189,9 +199,13 @@ export class Signaling implements RoomListener {
         if (claims.site !== null) {
           rooms.push(siteRoom(sid, claims.site));
         }
+        if (claims.role === 'operator') {
+          rooms.push(operatorsRoom(sid));
+        }
         await socket.join(rooms);
         await this.store.setSubject(sid, participantId, claims.sub);
         await this.presence.connected(participant, socket.id, existing !== null);
+        this.monitor.heartbeat(sid, participantId, claims.site);
         log = log.child({ participantId });
         log.info({ rejoin: existing !== null }, 'participant joined');
       }
@@ -235,7 +249,8 @@ export class Signaling implements RoomListener {
       return null;
     });
 
-    registerMediaHandlers(ctx, this.io, this.rooms, this.proceedings);
+    registerMediaHandlers(ctx, this.io, this.rooms, this.proceedings, this.monitor);
+    registerHealthHandlers(ctx, this.monitor, this.store, this.proceedings);
     registerProceedingsHandlers(ctx, this.proceedings, this.store);
     registerModerationHandlers(ctx, this.moderationDeps);
     registerIssueHandlers(ctx, this.issues, this.store, this.proceedings, this.moderationDeps);
@@ -269,6 +284,7 @@ export class Signaling implements RoomListener {
   }
 
   async close(): Promise<void> {
+    this.monitor.close();
     this.proceedings.close();
     this.issues.close();
     this.presence.close();

@@ -23,6 +23,10 @@ export const keys = {
   /** Append-only stream of issue events; the queue is a fold of it. */
   issueEvents: (id: SessionId) => `concord:session:{${id}}:issue-events`,
   issueSettings: (id: SessionId) => `concord:session:{${id}}:issue-settings`,
+  /** Append-only log of alarm records (raised and cleared), newest first, trimmed. */
+  alarms: (id: SessionId) => `concord:session:{${id}}:alarms`,
+  /** site id → JSON Alarm for the alarms still open. */
+  openAlarms: (id: SessionId) => `concord:session:{${id}}:alarms-open`,
   /** Unresolved issues of closed sessions of one committee (the same set of sites), waiting to be imported. */
   carryOver: (committee: string) => `concord:committee:{${committee}}:carry-over`,
 } as const;
