@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { Redis } from './redis.js';
 import { keys } from './keys.js';
+import { KeyedSerializer } from './serializer.js';
 
 // A raise is one atomic step: if the idempotency key is known, return its issue;
 // otherwise store the issue, remember the key, append the event and bump the sequence.
@@ -43,6 +44,8 @@ const REPLAY_BATCH = 1000;
 const RaiseReplySchema = z.tuple([z.number(), z.string(), z.number()]);
 
 export class IssueStore {
+  private readonly serial = new KeyedSerializer<string>();
+
   constructor(private readonly redis: Redis) {}
 
   async raise(
@@ -81,7 +84,15 @@ export class IssueStore {
    * Applies a change computed from the current issue (which may throw to refuse it),
    * retrying on the fresh issue if another change won the race.
    */
-  async apply(
+  apply(
+    sessionId: SessionId,
+    issueId: string,
+    change: (current: Issue) => { issue: Issue; events: IssueEvent[] },
+  ): Promise<{ issue: Issue; events: IssueEvent[]; seq: number }> {
+    return this.serial.run(`${sessionId}/${issueId}`, () => this.applyNow(sessionId, issueId, change));
+  }
+
+  private async applyNow(
     sessionId: SessionId,
     issueId: string,
     change: (current: Issue) => { issue: Issue; events: IssueEvent[] },

@@ -4,6 +4,7 @@ import { ConflictError } from '../errors.js';
 import type { Redis } from './redis.js';
 import { keys } from './keys.js';
 import type { Versioned } from './sessionStore.js';
+import { KeyedSerializer } from './serializer.js';
 
 // Writes the new state only if the stored version is still the one the change was
 // computed from, and bumps the session's sequence number in the same atomic step.
@@ -21,6 +22,8 @@ const MAX_CAS_ATTEMPTS = 50;
 
 /** Agenda, floor queue, speaker and settings of each session, as one versioned document. */
 export class ProceedingsStore {
+  private readonly serial = new KeyedSerializer<SessionId>();
+
   constructor(private readonly redis: Redis) {}
 
   async get(sessionId: SessionId): Promise<Proceedings> {
@@ -33,7 +36,11 @@ export class ProceedingsStore {
    * refused with CONFLICT if anyone changed the proceedings since the caller saw them;
    * without it (a member's request) the change is recomputed on the fresh state and retried.
    */
-  async apply(
+  apply(sessionId: SessionId, change: (p: Proceedings) => Proceedings, expectedVersion?: number): Promise<Versioned<Proceedings>> {
+    return this.serial.run(sessionId, () => this.applyNow(sessionId, change, expectedVersion));
+  }
+
+  private async applyNow(
     sessionId: SessionId,
     change: (p: Proceedings) => Proceedings,
     expectedVersion?: number,
