@@ -1,4 +1,4 @@
-import type { Proceedings } from '@concord/shared';
+import type { Issue, Proceedings } from '@concord/shared';
 import type { ConsumerStats } from './media/MediaClient';
 import type { SessionController } from './state/SessionController';
 
@@ -11,6 +11,8 @@ export interface ConcordTestHook {
   proceedings(): Proceedings | null;
   /** Whether this participant holds the chair now. */
   isChair(): boolean;
+  /** The issue queue as this client holds it now, in display order (`orderIssues`). */
+  issues(): Issue[];
 }
 
 declare global {
@@ -31,5 +33,6 @@ export function installTestHook(): void {
     state: () => active?.testState() ?? { joined: false, participantId: null, connection: 'disconnected' },
     proceedings: () => active?.proceedings() ?? null,
     isChair: () => active?.isChair() ?? false,
+    issues: () => active?.issues() ?? [],
   };
 }

@@ -131,3 +131,19 @@ export function ArrowDownIcon(props: IconProps) {
     </Svg>
   );
 }
+
+export function PinIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M9 4h6l-1 6 3 3v2H7v-2l3-3-1-6zM12 15v6" />
+    </Svg>
+  );
+}
+
+export function AlertIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M12 3 2 20h20L12 3zM12 10v4M12 17h.01" />
+    </Svg>
+  );
+}

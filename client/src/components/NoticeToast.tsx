@@ -8,7 +8,14 @@ export function NoticeToast({ notice, onDismiss }: { notice: Notice | null; onDi
     return null;
   }
   return (
-    <Toast id={notice.id} onDismiss={onDismiss} className="toast" role="alert" testId="error-notice" data={{ code: notice.code }}>
+    <Toast
+      id={notice.id}
+      onDismiss={onDismiss}
+      className="toast"
+      role="alert"
+      testId="error-notice"
+      data={{ code: notice.code }}
+    >
       <span>{t(`errors.${notice.code}`)}</span>
     </Toast>
   );

@@ -4,6 +4,7 @@ import { assertUnreachable } from '../assert';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { ControlBar } from '../components/ControlBar';
 import { CutOffBanner, YouHaveFloorBanner } from '../components/FloorBanners';
+import { OverdueAlertBanner } from '../components/issues/OverdueAlertBanner';
 import { ModerationToast } from '../components/ModerationToast';
 import { NoticeToast } from '../components/NoticeToast';
 import { ProceedingsPanel } from '../components/panel/ProceedingsPanel';
@@ -18,6 +19,7 @@ import type { SessionController } from '../state/SessionController';
 import type { SessionState } from '../state/sessionState';
 import { useStore } from '../state/store';
 import { buildScreenShares, buildTiles, remoteAudioTracks } from '../state/tiles';
+import { CommanderBoard } from './commander/CommanderBoard';
 import { LobbyScreen } from './LobbyScreen';
 import { FailedScreen, KickedScreen, LeftScreen } from './SessionEndScreens';
 
@@ -60,8 +62,12 @@ function LiveSession({ controller, state }: { controller: SessionController; sta
   const shares = useMemo(() => buildScreenShares(state), [state]);
   const audio = useMemo(() => remoteAudioTracks(state), [state]);
   const view = proceedingsView(state);
-  const [panelOpen, setPanelOpen] = useState(() => !window.matchMedia(NARROW_SCREEN_QUERY).matches);
+  // A commander works the issue queue on the main screen: the panel starts closed to give it the width.
+  const commander = state.self?.role === 'commander';
+  const [panelChoice, setPanelOpen] = useState<boolean | null>(null);
+  const panelOpen = panelChoice ?? (!commander && !window.matchMedia(NARROW_SCREEN_QUERY).matches);
   const dismissNotice = useCallback((id: number) => controller.dismissNotice(id), [controller]);
+  const dismissOverdue = useCallback((id: number) => controller.dismissOverdue(id), [controller]);
   const dismissModeration = useCallback((id: number) => controller.dismissModeration(id), [controller]);
   const run = (action: () => Promise<void>) => () => {
     action().catch((err: unknown) => log.error('a control failed', err));
@@ -75,13 +81,22 @@ function LiveSession({ controller, state }: { controller: SessionController; sta
       <ConnectionBanner connection={state.connection} />
       {view && <YouHaveFloorBanner view={view} />}
       {view && <CutOffBanner view={view} timeUpAt={state.timeUpAt} />}
+      <OverdueAlertBanner alerts={state.overdueAlerts} issues={state.issues} onDismiss={dismissOverdue} />
       <div className="session__body">
-        <main className={sharing ? 'stage stage--sharing' : 'stage'}>
+        <main className={commander ? 'stage stage--commander' : sharing ? 'stage stage--sharing' : 'stage'}>
           {state.phase === 'joining' ? (
             <div className="stage__placeholder" role="status">
               <span className="spinner" aria-hidden="true" />
               {state.connection === 'connecting' ? t('connection.connecting') : t('session.joining')}
             </div>
+          ) : commander && view ? (
+            <>
+              <div className="stage__media">
+                {sharing && <ScreenShareStage shares={shares} />}
+                <VideoGrid tiles={tiles} compact />
+              </div>
+              <CommanderBoard view={view} />
+            </>
           ) : (
             <>
               {sharing && <ScreenShareStage shares={shares} />}
@@ -99,7 +114,7 @@ function LiveSession({ controller, state }: { controller: SessionController; sta
         onLeave={run(() => controller.leave())}
         micLocked={micLocked}
         panelOpen={panelOpen}
-        onTogglePanel={() => setPanelOpen((open) => !open)}
+        onTogglePanel={() => setPanelOpen(!panelOpen)}
         queueLength={view?.proceedings.queue.length ?? 0}
       />
       <RemoteAudio tracks={audio} />

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import {
   ErrorCode,
+  orderIssues,
+  type Issue,
+  type IssueId,
+  type IssueSettings,
+  type IssuesUpdate,
   type MediaSource as MediaSourceKind,
   type MuteReason,
   type Participant,
@@ -24,17 +29,19 @@ import {
   toAppError,
   type AppErrorCode,
 } from './errors';
-import { createSocket, Signaling, type ConcordSocket, type ProceedingsRequest } from './signaling';
+import { createSocket, Signaling, type ConcordSocket, type SessionRequest } from './signaling';
 import {
   initialSessionState,
   withEntry,
   withoutEntries,
   type KickReason,
   type LocalSource,
+  type OverdueAlert,
   type SessionState,
 } from './sessionState';
 import { serverNow } from './proceedings';
 import { Store } from './store';
+import type { IssueDraft } from './issues';
 
 /** How a request sent with `act` ended (many replies are `null`, so null cannot mean failure). */
 export type ActOutcome<T> = { ok: true; data: T } | { ok: false; code: AppErrorCode };
@@ -81,6 +88,25 @@ const PUBLISH_ORDER: readonly MediaSourceKind[] = ['mic', 'camera', 'screen'];
 
 const ConnectErrorDataSchema = z.object({ code: ErrorCodeSchema });
 
+/** Sends of one raise (all with the same idempotency key) before the failure is shown. */
+const RAISE_MAX_ATTEMPTS = 4;
+/** Pause before sending a raise again on a link that is up but slow, so retries do not pile onto it. */
+const RAISE_RETRY_DELAY_MS = 2_000;
+/** How long a raise that met a dropped link waits for the session to be joined again. */
+const RAISE_REJOIN_WAIT_MS = 20_000;
+/**
+ * Failures after which a raise is sent again with its key: the server either never saw it,
+ * or answers the retry with the issue it already made, so a retry never makes a second one.
+ */
+const RAISE_RETRY_CODES: ReadonlySet<AppErrorCode> = new Set<AppErrorCode>([
+  ClientErrorCode.REQUEST_TIMEOUT,
+  ClientErrorCode.DISCONNECTED,
+  ClientErrorCode.NETWORK_ERROR,
+  ErrorCode.NOT_JOINED,
+]);
+/** Overdue alerts kept for the banner; older ones are dropped (the queue still shows them red). */
+const MAX_OVERDUE_ALERTS = 20;
+
 /** Where the "unmute me when I get the floor" choice is kept between visits. */
 const UNMUTE_ON_FLOOR_STORAGE_KEY = 'concord.unmuteOnFloor';
 
@@ -93,6 +119,8 @@ function readUnmuteOnFloor(): boolean {
 }
 
 const kindOf = (source: CaptureSource): CaptureKind => (source === 'mic' ? 'audio' : 'video');
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * One participation in a session, from the first connect to leave, kick or failure: the
@@ -130,6 +158,20 @@ export class SessionController {
   private refreshQueued = false;
   /** Left, kicked, failed or disposed: nothing reconnects or restarts any more. */
   private ended = false;
+  /** An issues:list is in flight; `issuesRefreshQueued` makes it run once more when it is done. */
+  private refreshingIssues = false;
+  private issuesRefreshQueued = false;
+  /** The current socket has joined (a reconnect needs a new join before requests are served). */
+  private joinedOnThisConnection = false;
+  /** Raises waiting for the next join after the link dropped. */
+  private snapshotWaiters: (() => void)[] = [];
+
+  /**
+   * The raise form's unsent text and idempotency key. Kept here, not in the form, so that
+   * switching panel tabs neither loses what a member typed nor forgets the key of a raise
+   * whose answer was lost (reusing it is what keeps a retry from making a second issue).
+   */
+  issueDraft: IssueDraft | null = null;
 
   constructor(private readonly options: JoinOptions) {
     this.store = new Store(initialSessionState({ ...options, unmuteOnFloor: readUnmuteOnFloor() }));
@@ -208,6 +250,10 @@ export class SessionController {
     this.update((s) => (s.notice?.id === id ? { ...s, notice: null } : s));
   }
 
+  dismissOverdue(id: number): void {
+    this.update((s) => ({ ...s, overdueAlerts: s.overdueAlerts.filter((a) => a.id !== id) }));
+  }
+
   dismissModeration(id: number): void {
     this.update((s) => (s.moderation?.id === id ? { ...s, moderation: null } : s));
   }
@@ -226,7 +272,7 @@ export class SessionController {
    * and reported in the outcome. A chair command refused because the proceedings changed since
    * the chair saw them says so, and the fresh state stays on screen.
    */
-  async act<E extends ProceedingsRequest>(event: E, payload: RequestPayload<E>): Promise<ActOutcome<RequestReply<E>>> {
+  async act<E extends SessionRequest>(event: E, payload: RequestPayload<E>): Promise<ActOutcome<RequestReply<E>>> {
     if (this.ended) {
       return { ok: false, code: ClientErrorCode.DISCONNECTED };
     }
@@ -242,12 +288,42 @@ export class SessionController {
         );
       } else if (error.code === ErrorCode.CONFLICT && event === 'floor:request') {
         this.notice(new AppError(ClientErrorCode.ALREADY_REQUESTED, error.message));
+      } else if (error.code === ErrorCode.CONFLICT && event === 'issue:support') {
+        this.notice(new AppError(ClientErrorCode.ALREADY_SUPPORTED, error.message));
       } else {
         this.notice(error);
       }
       log.warn(`${event} failed: ${error.code} ${error.message}`);
       return { ok: false, code: error.code };
     }
+  }
+
+  /**
+   * Raises an issue in our site's name. A send that times out or meets a dropped link is
+   * repeated (after the rejoin) with the same idempotency key, which the server answers with
+   * the issue it already made: however often it is sent, one issue comes of it. Never rejects.
+   */
+  async raiseIssue(payload: RequestPayload<'issue:raise'>): Promise<ActOutcome<RequestReply<'issue:raise'>>> {
+    let failure: AppError = new AppError(ClientErrorCode.DISCONNECTED, 'the session has ended');
+    for (let attempt = 1; attempt <= RAISE_MAX_ATTEMPTS && !this.ended; attempt += 1) {
+      if (!this.isServed()) {
+        await this.nextSnapshot(RAISE_REJOIN_WAIT_MS);
+      }
+      try {
+        return { ok: true, data: await this.signaling.send('issue:raise', payload) };
+      } catch (err) {
+        failure = toAppError(err);
+        log.warn(`issue:raise attempt ${attempt} failed: ${failure.code} ${failure.message}`);
+        if (!RAISE_RETRY_CODES.has(failure.code)) {
+          break;
+        }
+        if (attempt < RAISE_MAX_ATTEMPTS && this.isServed()) {
+          await delay(RAISE_RETRY_DELAY_MS);
+        }
+      }
+    }
+    this.notice(failure);
+    return { ok: false, code: failure.code };
   }
 
   /** Closes everything without telling the server (it sees the socket go). Idempotent. */
@@ -273,6 +349,11 @@ export class SessionController {
 
   isChair(): boolean {
     return this.store.get().isChair;
+  }
+
+  /** The issue queue in display order. */
+  issues(): Issue[] {
+    return orderIssues(this.store.get().issues.values());
   }
 
   // ---- connection ---------------------------------------------------------------------
@@ -304,6 +385,9 @@ export class SessionController {
     s.on('lobby:updated', (e) => this.sessionEvent(() => this.update((st) => ({ ...st, lobby: e.waiting }))));
     s.on('chair:changed', (e) => this.sessionEvent(() => this.onChairChanged(e.isChair)));
     s.on('lobby:admitted', () => this.onLobbyAdmitted());
+
+    s.on('issue:updated', (e) => this.sessionEvent(() => this.onIssueUpdated(e)));
+    s.on('issue:overdue', (e) => this.sessionEvent(() => this.onIssueOverdue(e)));
   }
 
   private onConnect(): void {
@@ -323,6 +407,7 @@ export class SessionController {
       return;
     }
     log.warn(`disconnected: ${reason}`);
+    this.joinedOnThisConnection = false;
     this.update((s) => ({ ...s, connection: s.connection === 'connecting' ? 'connecting' : 'reconnecting' }));
     // socket.io reconnects by itself except when the server closed the socket on purpose.
     if (reason === 'io server disconnect') {
@@ -385,6 +470,8 @@ export class SessionController {
   }
 
   private teardown(): void {
+    this.joinedOnThisConnection = false;
+    this.releaseSnapshotWaiters();
     this.clearTimer('retry');
     this.clearTimer('connect');
     this.closeMedia();
@@ -532,9 +619,11 @@ export class SessionController {
     const buffered = this.buffered;
     this.buffered = [];
     this.joinInFlight = false;
+    this.joinedOnThisConnection = this.socket.connected;
     for (const apply of buffered) {
       apply();
     }
+    this.releaseSnapshotWaiters();
     return snapshot;
   }
 
@@ -554,7 +643,35 @@ export class SessionController {
       clockOffsetMs: snapshot.serverNow - Date.now(),
       isChair: snapshot.isChair,
       lobby: snapshot.lobby,
+      // Whole, not merged: the snapshot is the server's queue as of `seq`.
+      issues: new Map(snapshot.issues.map((i) => [i.id, i])),
+      issueSettings: snapshot.issueSettings,
     }));
+  }
+
+  /** Whether a request sent now reaches a joined session (not a socket that still has to rejoin). */
+  private isServed(): boolean {
+    return this.socket.connected && this.joinedOnThisConnection && !this.joinInFlight;
+  }
+
+  /** Resolves at the next applied snapshot (a join or a rejoin), or after `timeoutMs`. */
+  private nextSnapshot(timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.snapshotWaiters.push(done);
+    });
+  }
+
+  private releaseSnapshotWaiters(): void {
+    const waiters = this.snapshotWaiters;
+    this.snapshotWaiters = [];
+    for (const done of waiters) {
+      done();
+    }
   }
 
   private createMediaClient(): MediaClient {
@@ -622,7 +739,9 @@ export class SessionController {
   /**
    * Broadcasts the snapshot already includes (or older ones) are dropped. A broadcast that
    * skips numbers means some were missed (the sequence is shared by every session-wide
-   * broadcast): the proceedings are fetched whole, unless this broadcast carries them.
+   * broadcast, issue changes included): the proceedings are fetched whole, unless this
+   * broadcast carries them, and so is the issue queue, as the missed one may have been an
+   * issue change (one issue:updated carries one issue, never the whole queue).
    */
   private acceptSeq(seq: number, carriesProceedings = false): boolean {
     if (seq <= this.seq) {
@@ -633,12 +752,77 @@ export class SessionController {
     if (gap && !carriesProceedings) {
       void this.refreshProceedings();
     }
+    if (gap) {
+      void this.refreshIssues();
+    }
     return true;
   }
 
   private onProceedingsUpdated(update: ProceedingsUpdate): void {
     if (this.acceptSeq(update.seq, true)) {
       this.applyProceedings(update);
+    }
+  }
+
+  private onIssueUpdated(update: IssuesUpdate): void {
+    // The sequence only tells whether something was missed: the issue itself is applied by
+    // its version, so a broadcast the snapshot already includes changes nothing.
+    this.acceptSeq(update.seq);
+    this.applyIssues([update.issue], null, update.serverNow);
+  }
+
+  private onIssueOverdue(e: Omit<OverdueAlert, 'id'>): void {
+    this.noticeCounter += 1;
+    const alert: OverdueAlert = { id: this.noticeCounter, ...e };
+    this.update((s) => ({ ...s, overdueAlerts: [...s.overdueAlerts, alert].slice(-MAX_OVERDUE_ALERTS) }));
+  }
+
+  /**
+   * Keeps, per issue, the higher version: a reply overtaken by a broadcast (or the other way
+   * round) never puts an older state of an issue back on screen. Issues are never deleted.
+   */
+  private applyIssues(issues: readonly Issue[], settings: IssueSettings | null, at: number): void {
+    const clockOffsetMs = at - Date.now();
+    this.update((s) => {
+      let next: Map<IssueId, Issue> | null = null;
+      for (const issue of issues) {
+        const held = s.issues.get(issue.id);
+        if (held === undefined || issue.version > held.version) {
+          next ??= new Map(s.issues);
+          next.set(issue.id, issue);
+        }
+      }
+      return {
+        ...s,
+        clockOffsetMs,
+        issues: next ?? s.issues,
+        issueSettings: settings ?? s.issueSettings,
+      };
+    });
+  }
+
+  /** Fetches the issue queue whole. Never more than one request at a time. */
+  private async refreshIssues(): Promise<void> {
+    if (this.refreshingIssues) {
+      this.issuesRefreshQueued = true;
+      return;
+    }
+    this.refreshingIssues = true;
+    try {
+      do {
+        this.issuesRefreshQueued = false;
+        if (this.ended || this.store.get().phase !== 'joined') {
+          return;
+        }
+        try {
+          const reply = await this.signaling.send('issues:list', {});
+          this.applyIssues(reply.issues, reply.settings, reply.serverNow);
+        } catch (err) {
+          log.warn('could not fetch the issues', err);
+        }
+      } while (this.issuesRefreshQueued);
+    } finally {
+      this.refreshingIssues = false;
     }
   }
 

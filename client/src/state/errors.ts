@@ -16,6 +16,8 @@ export const ClientErrorCode = {
   STALE_PROCEEDINGS: 'STALE_PROCEEDINGS',
   /** A floor request was refused with CONFLICT: this participant (or site) is already waiting. */
   ALREADY_REQUESTED: 'ALREADY_REQUESTED',
+  /** Support for an issue was refused with CONFLICT: the site raised it, or already supports it. */
+  ALREADY_SUPPORTED: 'ALREADY_SUPPORTED',
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 

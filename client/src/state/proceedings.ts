@@ -5,6 +5,9 @@ import {
   siteKey,
   type AgendaItem,
   type FloorRequest,
+  type Issue,
+  type IssueId,
+  type IssueSettings,
   type Participant,
   type ParticipantId,
   type Proceedings,
@@ -51,7 +54,8 @@ export const isOwnRequest = (request: FloorRequest, who: Who): boolean => isOwnR
 export const holdsFloor = (p: Proceedings, who: Who): boolean => holdsFloorRule(p, member(who));
 
 /** Whether the server lets this participant open the microphone (see shared/src/rules.ts). */
-export const mayUseMic = (p: Proceedings, who: Who, isChair: boolean): boolean => mayUseMicRule(p, member(who), isChair);
+export const mayUseMic = (p: Proceedings, who: Who, isChair: boolean): boolean =>
+  mayUseMicRule(p, member(who), isChair);
 
 /** The tiles to show large: the speaker, or every participant of the site that has the floor. */
 export function spotlightIds(
@@ -124,6 +128,9 @@ export interface ProceedingsView {
   participants: ReadonlyMap<ParticipantId, Participant>;
   clockOffsetMs: number;
   isChair: boolean;
+  /** The issue queue by id (order it with `orderIssues`), and its categories and targets. */
+  issues: ReadonlyMap<IssueId, Issue>;
+  issueSettings: IssueSettings;
 }
 
 export function proceedingsView(state: {
@@ -133,6 +140,8 @@ export function proceedingsView(state: {
   participants: ReadonlyMap<ParticipantId, Participant>;
   clockOffsetMs: number;
   isChair: boolean;
+  issues: ReadonlyMap<IssueId, Issue>;
+  issueSettings: IssueSettings;
 }): ProceedingsView | null {
   const { proceedings, self, session } = state;
   if (!proceedings || !self || !session) {
@@ -145,6 +154,8 @@ export function proceedingsView(state: {
     participants: state.participants,
     clockOffsetMs: state.clockOffsetMs,
     isChair: state.isChair,
+    issues: state.issues,
+    issueSettings: state.issueSettings,
   };
 }
 

@@ -1,11 +1,15 @@
-import type {
-  ActiveSpeaker,
-  MuteReason,
-  Participant,
-  ParticipantId,
-  ProducerInfo,
-  Proceedings,
-  Session,
+import {
+  DEFAULT_ISSUE_SETTINGS,
+  type ActiveSpeaker,
+  type Issue,
+  type IssueId,
+  type IssueSettings,
+  type MuteReason,
+  type Participant,
+  type ParticipantId,
+  type ProducerInfo,
+  type Proceedings,
+  type Session,
 } from '@concord/shared';
 import type { RemoteTrack } from '../media/MediaClient';
 import type { AppErrorCode } from './errors';
@@ -58,6 +62,16 @@ export interface ModerationNotice {
   at: number;
 }
 
+/** An issue missed a time target ('issue:overdue', sent to commanders, the chair and operators). */
+export interface OverdueAlert {
+  /** Distinguishes two alerts about the same issue. */
+  id: number;
+  issueId: string;
+  target: 'acknowledge' | 'decide';
+  title: string;
+  urgency: Issue['urgency'];
+}
+
 export interface SessionState {
   phase: SessionPhase;
   connection: ConnectionStatus;
@@ -93,6 +107,12 @@ export interface SessionState {
   timeUpAt: number | null;
   /** Why the session ended (`kicked` or `failed`). */
   failure: Failure | null;
+  /** The session's issues by id; each is replaced only by a higher version. Order with `orderIssues`. */
+  issues: ReadonlyMap<IssueId, Issue>;
+  /** Categories and time targets of the issue queue. */
+  issueSettings: IssueSettings;
+  /** Missed targets not yet dismissed, newest last. */
+  overdueAlerts: readonly OverdueAlert[];
 }
 
 export function initialSessionState(options: {
@@ -122,6 +142,9 @@ export function initialSessionState(options: {
     moderation: null,
     timeUpAt: null,
     failure: null,
+    issues: new Map(),
+    issueSettings: DEFAULT_ISSUE_SETTINGS,
+    overdueAlerts: [],
   };
 }
 

@@ -58,13 +58,36 @@ export const PROCEEDINGS_REQUESTS = [
 ] as const satisfies readonly RequestName[];
 export type ProceedingsRequest = (typeof PROCEEDINGS_REQUESTS)[number];
 
+/** The issue queue and the session lifecycle: sent through the same `send`. */
+export const ISSUE_REQUESTS = [
+  'issue:raise',
+  'issue:support',
+  'issue:acknowledge',
+  'issue:review',
+  'issue:decide',
+  'issue:close',
+  'issue:refer',
+  'issue:reject',
+  'issue:pin',
+  'issue:assign',
+  'issue:link',
+  'issues:list',
+  'issues:carryOver',
+  'issues:importCarryOver',
+  'session:setStatus',
+] as const satisfies readonly RequestName[];
+export type IssueRequest = (typeof ISSUE_REQUESTS)[number];
+
+/** Every request a screen may send with `act`. */
+export type SessionRequest = ProceedingsRequest | IssueRequest;
+
 type Sender<E extends RequestName> = (socket: TimedSocket, payload: Payload<E>, ack: TimedAck<Reply<E>>) => void;
 
 /**
  * One emitter per request. Written out, because socket.io's typings cannot check an emit
  * whose event name is a type parameter; a mapped table indexed by that parameter can be.
  */
-const SENDERS: { [E in ProceedingsRequest]: Sender<E> } = {
+const SENDERS: { [E in SessionRequest]: Sender<E> } = {
   'proceedings:get': (s, p, ack) => s.emit('proceedings:get', p, ack),
   'agenda:add': (s, p, ack) => s.emit('agenda:add', p, ack),
   'agenda:edit': (s, p, ack) => s.emit('agenda:edit', p, ack),
@@ -88,6 +111,21 @@ const SENDERS: { [E in ProceedingsRequest]: Sender<E> } = {
   'lobby:admit': (s, p, ack) => s.emit('lobby:admit', p, ack),
   'lobby:refuse': (s, p, ack) => s.emit('lobby:refuse', p, ack),
   'chair:handOver': (s, p, ack) => s.emit('chair:handOver', p, ack),
+  'issue:raise': (s, p, ack) => s.emit('issue:raise', p, ack),
+  'issue:support': (s, p, ack) => s.emit('issue:support', p, ack),
+  'issue:acknowledge': (s, p, ack) => s.emit('issue:acknowledge', p, ack),
+  'issue:review': (s, p, ack) => s.emit('issue:review', p, ack),
+  'issue:decide': (s, p, ack) => s.emit('issue:decide', p, ack),
+  'issue:close': (s, p, ack) => s.emit('issue:close', p, ack),
+  'issue:refer': (s, p, ack) => s.emit('issue:refer', p, ack),
+  'issue:reject': (s, p, ack) => s.emit('issue:reject', p, ack),
+  'issue:pin': (s, p, ack) => s.emit('issue:pin', p, ack),
+  'issue:assign': (s, p, ack) => s.emit('issue:assign', p, ack),
+  'issue:link': (s, p, ack) => s.emit('issue:link', p, ack),
+  'issues:list': (s, p, ack) => s.emit('issues:list', p, ack),
+  'issues:carryOver': (s, p, ack) => s.emit('issues:carryOver', p, ack),
+  'issues:importCarryOver': (s, p, ack) => s.emit('issues:importCarryOver', p, ack),
+  'session:setStatus': (s, p, ack) => s.emit('session:setStatus', p, ack),
 };
 
 /**
@@ -167,8 +205,8 @@ export class Signaling implements MediaSignaling {
     );
   }
 
-  /** An agenda, floor or moderation request. */
-  send<E extends ProceedingsRequest>(event: E, payload: Payload<E>): Promise<Reply<E>> {
+  /** An agenda, floor, moderation or issue request. */
+  send<E extends SessionRequest>(event: E, payload: Payload<E>): Promise<Reply<E>> {
     const sender: Sender<E> = SENDERS[event];
     return this.request((ack: TimedAck<Reply<E>>) => sender(this.timed(), payload, ack));
   }

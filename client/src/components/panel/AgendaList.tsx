@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import type { AgendaItem } from '@concord/shared';
+import type { AgendaItem, Issue } from '@concord/shared';
+import { linkedIssues } from '../../state/issues';
 import { formatClock, siteName, type ProceedingsView } from '../../state/proceedings';
 
 export function StatusBadge({ item }: { item: AgendaItem }) {
@@ -24,9 +25,41 @@ export function Allotment({ seconds }: { seconds: number }) {
   );
 }
 
-/** The whole agenda as every participant sees it. */
-/** Title, status, presenting site, allotment and outcome of one item (read-only view and chair editor alike). */
-export function AgendaItemSummary({ item, site }: { item: AgendaItem; site: string | null | undefined }) {
+/** The issues the chair linked to an item: how many, and which. */
+function LinkedIssues({ issues }: { issues: readonly Issue[] }) {
+  const { t } = useTranslation();
+  if (issues.length === 0) {
+    return null;
+  }
+  return (
+    <div className="agenda__issues" data-testid="agenda-linked-issues" data-count={issues.length}>
+      <span className="agenda__issues-count">{t('agenda.linkedIssues', { count: issues.length })}</span>
+      <ul className="agenda__issues-list">
+        {issues.map((issue) => (
+          <li
+            key={issue.id}
+            className={`agenda__issue agenda__issue--${issue.urgency}`}
+            data-testid="agenda-linked-issue"
+            data-issue-id={issue.id}
+            data-status={issue.status}
+          >
+            {issue.title}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+interface AgendaItemSummaryProps {
+  item: AgendaItem;
+  site: string | null | undefined;
+  /** The issues linked to this item, in queue order. */
+  issues: readonly Issue[];
+}
+
+/** Title, status, presenting site, allotment, outcome and linked issues of one item (read-only view and chair editor alike). */
+export function AgendaItemSummary({ item, site, issues }: AgendaItemSummaryProps) {
   const { t } = useTranslation();
   return (
     <>
@@ -39,10 +72,12 @@ export function AgendaItemSummary({ item, site }: { item: AgendaItem; site: stri
         <Allotment seconds={item.allotmentSec} />
       </div>
       {item.outcome && <p className="agenda__outcome">{t('agenda.outcome', { outcome: item.outcome })}</p>}
+      <LinkedIssues issues={issues} />
     </>
   );
 }
 
+/** The whole agenda as every participant sees it. */
 export function AgendaList({ view }: { view: ProceedingsView }) {
   const { t } = useTranslation();
   const { agenda } = view.proceedings;
@@ -65,7 +100,7 @@ export function AgendaList({ view }: { view: ProceedingsView }) {
                 data-item-id={item.id}
                 data-status={item.status}
               >
-                <AgendaItemSummary item={item} site={site} />
+                <AgendaItemSummary item={item} site={site} issues={linkedIssues(view.issues, item.id)} />
               </li>
             );
           })}

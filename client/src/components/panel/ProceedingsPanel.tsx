@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ParticipantId } from '@concord/shared';
+import { isOpenIssue, type ParticipantId } from '@concord/shared';
 import { ChairPanel } from '../../screens/chair/ChairPanel';
 import { proceedingsView } from '../../state/proceedings';
 import type { SessionState } from '../../state/sessionState';
@@ -8,9 +8,10 @@ import { CloseIcon } from '../Icons';
 import { AgendaList } from './AgendaList';
 import { CurrentItem } from './CurrentItem';
 import { FloorView } from './FloorView';
+import { IssuesTab } from './IssuesTab';
 import { SpeakingStats } from './SpeakingStats';
 
-type Tab = 'proceedings' | 'chair';
+type Tab = 'proceedings' | 'issues' | 'chair';
 
 /** Participants whose microphone is published and not paused. */
 function openMics(state: SessionState): ReadonlySet<ParticipantId> {
@@ -29,14 +30,15 @@ interface ProceedingsPanelProps {
   onClose: () => void;
 }
 
-/** The side panel: agenda and floor for everyone, and the chair's controls in their own tab. */
+/** The side panel: agenda and floor, and the issue queue, for everyone; the chair's controls in their own tab. */
 export function ProceedingsPanel({ state, open, onClose }: ProceedingsPanelProps) {
   const { t } = useTranslation();
   const [tab, setTab] = useState<Tab>('proceedings');
   const view = proceedingsView(state);
   const micOn = useMemo(() => openMics(state), [state]);
   // Losing the chair (a hand-over) falls back to the common tab without a reload.
-  const active: Tab = view?.isChair && tab === 'chair' ? 'chair' : 'proceedings';
+  const active: Tab = tab === 'chair' && !view?.isChair ? 'proceedings' : tab;
+  const openIssues = useMemo(() => [...state.issues.values()].filter(isOpenIssue).length, [state.issues]);
 
   return (
     <aside
@@ -58,6 +60,21 @@ export function ProceedingsPanel({ state, open, onClose }: ProceedingsPanelProps
             onClick={() => setTab('proceedings')}
           >
             {t('panel.tabProceedings')}
+          </button>
+          <button
+            type="button"
+            role="tab"
+            className="tabs__tab"
+            data-testid="panel-tab-issues"
+            aria-selected={active === 'issues'}
+            onClick={() => setTab('issues')}
+          >
+            {t('panel.tabIssues')}
+            {openIssues > 0 && (
+              <span className="tabs__count" data-testid="open-issues-count">
+                {openIssues}
+              </span>
+            )}
           </button>
           {view?.isChair && (
             <button
@@ -87,6 +104,8 @@ export function ProceedingsPanel({ state, open, onClose }: ProceedingsPanelProps
           <p className="panel-empty">{t('panel.loading')}</p>
         ) : active === 'chair' ? (
           <ChairPanel view={view} lobby={state.lobby} micOn={micOn} />
+        ) : active === 'issues' ? (
+          <IssuesTab view={view} />
         ) : (
           <>
             <CurrentItem view={view} />

@@ -5,6 +5,7 @@ import { AgendaItemSummary } from '../../components/panel/AgendaList';
 import { ArrowDownIcon, ArrowUpIcon } from '../../components/Icons';
 import { useAction } from '../../state/controllerContext';
 import { movedIds, siteName, type ProceedingsView } from '../../state/proceedings';
+import { linkedIssues } from '../../state/issues';
 import { AgendaItemForm, type AgendaItemFields } from './AgendaItemForm';
 
 /** The chair's agenda: add, edit, reorder, delete, start and finish items. */
@@ -83,7 +84,7 @@ function AgendaEditorRow({ view, item, index }: { view: ProceedingsView; item: A
       data-item-id={itemId}
       data-status={item.status}
     >
-      <AgendaItemSummary item={item} site={site} />
+      <AgendaItemSummary item={item} site={site} issues={linkedIssues(view.issues, itemId)} />
 
       {mode === 'view' && (
         <div className="row-actions">

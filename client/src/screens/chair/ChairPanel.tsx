@@ -2,6 +2,7 @@ import type { Participant, ParticipantId } from '@concord/shared';
 import { CurrentItem } from '../../components/panel/CurrentItem';
 import type { ProceedingsView } from '../../state/proceedings';
 import { AgendaEditor } from './AgendaEditor';
+import { CarryOverIssues } from './CarryOverIssues';
 import { ChairFloor } from './ChairFloor';
 import { FloorSettingsForm } from './FloorSettingsForm';
 import { MicControls } from './MicControls';
@@ -24,6 +25,7 @@ export function ChairPanel({ view, lobby, micOn }: ChairPanelProps) {
       <FloorSettingsForm view={view} />
       <MicControls view={view} micOn={micOn} />
       <SessionControls view={view} lobby={lobby} />
+      <CarryOverIssues view={view} />
       <HandOver view={view} />
     </div>
   );

@@ -2,10 +2,11 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Participant, ParticipantId } from '@concord/shared';
 import { ServerSwitch } from './ServerSwitch';
+import { SessionStatusField } from './SessionStatusField';
 import { useAction } from '../../state/controllerContext';
 import { siteName, type ProceedingsView } from '../../state/proceedings';
 
-/** Who may come in: the lock, the waiting room and the people waiting in it. */
+/** The session's status, and who may come in: the lock, the waiting room and the people waiting in it. */
 export function SessionControls({ view, lobby }: { view: ProceedingsView; lobby: readonly Participant[] }) {
   const { t } = useTranslation();
   const { act } = useAction();
@@ -15,6 +16,7 @@ export function SessionControls({ view, lobby }: { view: ProceedingsView; lobby:
       <h2 id="chair-session-heading" className="panel-section__title">
         {t('chair.sessionTitle')}
       </h2>
+      <SessionStatusField view={view} />
       <ServerSwitch
         testId="lock-toggle"
         value={session.locked}
