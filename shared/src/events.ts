@@ -218,6 +218,8 @@ export interface ServerToClientEvents {
   /** To a waiting participant: join again now. */
   'lobby:admitted': (e: Record<string, never>) => void;
   'issue:updated': (e: IssuesUpdate) => void;
+  /** The session's issue categories or time targets changed. */
+  'issue:settings': (e: { settings: IssueSettings }) => void;
   /** To commanders, the chair and operators: an issue missed its time target. */
   'issue:overdue': (e: { issueId: string; target: 'acknowledge' | 'decide'; title: string; urgency: Issue['urgency'] }) => void;
   /** To operators, twice a second. */

@@ -108,6 +108,21 @@ export function replayIssues(events: readonly IssueEvent[]): Map<string, Issue> 
   return issues;
 }
 
+/** The commander's steps (and a site's support), by the statuses that allow them. */
+export const ISSUE_STEPS = ['acknowledge', 'review', 'decide', 'close', 'refer', 'reject', 'support'] as const;
+export type IssueStep = (typeof ISSUE_STEPS)[number];
+const ALLOWED_STEPS: Record<Issue['status'], readonly IssueStep[]> = {
+  raised: ['acknowledge', 'refer', 'reject', 'support'],
+  // Decide is allowed from acknowledged: the review step is recorded on the way (two clicks).
+  acknowledged: ['review', 'decide', 'refer', 'reject', 'support'],
+  in_review: ['decide', 'refer', 'reject', 'support'],
+  decided: ['close'],
+  closed: [],
+  referred: [],
+  rejected: [],
+};
+export const mayTakeStep = (status: Issue['status'], step: IssueStep): boolean => ALLOWED_STEPS[status].includes(step);
+
 export const isOpenIssue = (i: Pick<Issue, 'status'>): boolean => OPEN_ISSUE_STATUSES.includes(i.status);
 
 const URGENCY_RANK: Record<Urgency, number> = { critical: 0, urgent: 1, routine: 2 };

@@ -1,5 +1,17 @@
 import type { AgendaItem, FloorRequest, Proceedings, Speaker } from './proceedings.js';
 import type { SiteId } from './ids.js';
+import type { SessionStatus } from './domain.js';
+
+/** Session lifecycle: scheduled → open → in_progress ⇄ adjourned → closed (closed is final). */
+const NEXT_SESSION_STATUSES: Record<SessionStatus, readonly SessionStatus[]> = {
+  scheduled: ['open', 'closed'],
+  open: ['in_progress', 'closed'],
+  in_progress: ['adjourned', 'closed'],
+  adjourned: ['in_progress', 'closed'],
+  closed: [],
+};
+export const canTransition = (from: SessionStatus, to: SessionStatus): boolean => NEXT_SESSION_STATUSES[from].includes(to);
+export const nextSessionStatuses = (from: SessionStatus): readonly SessionStatus[] => NEXT_SESSION_STATUSES[from];
 
 // Pure readings of the proceedings that the server enforces and the client displays:
 // one implementation, so the screen never disagrees with the server.

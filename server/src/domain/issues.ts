@@ -1,11 +1,11 @@
 import {
   ErrorCode,
   applyIssueEvent,
-  isOpenIssue,
+  mayTakeStep,
   type Actor,
   type Issue,
   type IssueEvent,
-  type IssueStatus,
+  type IssueStep,
   type SiteId,
 } from '@concord/shared';
 import { ConcordError } from '../errors.js';
@@ -31,9 +31,10 @@ const refuse = (issue: Issue, step: string): never => {
   throw new ConcordError(ErrorCode.INVALID_TRANSITION, `an issue that is ${issue.status.replace('_', ' ')} cannot be ${step}`);
 };
 
-const requireStatus = (issue: Issue, step: string, allowed: readonly IssueStatus[]): void => {
-  if (!allowed.includes(issue.status)) {
-    refuse(issue, step);
+/** Refuses a step the issue's status does not allow (the table is `mayTakeStep` in shared/). */
+const requireStep = (issue: Issue, step: IssueStep, words: string): void => {
+  if (!mayTakeStep(issue.status, step)) {
+    refuse(issue, words);
   }
 };
 
@@ -42,31 +43,28 @@ export function eventsFor(issue: Issue, cmd: IssueCommand, by: Actor, at: number
   const base = { issueId: issue.id, at, by };
   switch (cmd.kind) {
     case 'acknowledge':
-      requireStatus(issue, 'acknowledged', ['raised']);
+      requireStep(issue, 'acknowledge', 'acknowledged');
       return [{ type: 'acknowledged', ...base }];
     case 'review':
-      requireStatus(issue, 'put in review', ['acknowledged']);
+      requireStep(issue, 'review', 'put in review');
       return [{ type: 'review_started', ...base }];
     case 'decide':
-      // Two clicks for a commander: acknowledge, then decide; the review step is recorded on the way.
-      requireStatus(issue, 'decided', ['acknowledged', 'in_review']);
+        requireStep(issue, 'decide', 'decided');
       return [
         ...(issue.status === 'acknowledged' ? [{ type: 'review_started' as const, ...base }] : []),
         { type: 'decided', ...base, decision: cmd.decision },
       ];
     case 'close':
-      requireStatus(issue, 'closed', ['decided']);
+      requireStep(issue, 'close', 'closed');
       return [{ type: 'closed', ...base, note: cmd.note }];
     case 'refer':
-      requireStatus(issue, 'referred', ['raised', 'acknowledged', 'in_review']);
+      requireStep(issue, 'refer', 'referred');
       return [{ type: 'referred', ...base, body: cmd.body, note: cmd.note }];
     case 'reject':
-      requireStatus(issue, 'rejected', ['raised', 'acknowledged', 'in_review']);
+      requireStep(issue, 'reject', 'rejected');
       return [{ type: 'rejected', ...base, reason: cmd.reason }];
     case 'support':
-      if (!isOpenIssue(issue)) {
-        refuse(issue, 'supported');
-      }
+      requireStep(issue, 'support', 'supported');
       if (cmd.siteId === issue.siteId) {
         throw new ConcordError(ErrorCode.CONFLICT, 'a site does not support its own issue');
       }

@@ -1,11 +1,11 @@
 import {
   ErrorCode,
+  canTransition,
   SessionIdSchema,
   SiteIdSchema,
   type Participant,
   type Session,
   type SessionId,
-  type SessionStatus,
   type Site,
   type SiteId,
   type TokenClaims,
@@ -89,17 +89,7 @@ export function joinRefusal(session: Session, claims: TokenClaims, rejoining: bo
   return null;
 }
 
-const NEXT_STATUSES: Record<SessionStatus, readonly SessionStatus[]> = {
-  scheduled: ['open', 'closed'],
-  open: ['in_progress', 'closed'],
-  in_progress: ['adjourned', 'closed'],
-  adjourned: ['in_progress', 'closed'],
-  closed: [],
-};
-
-export function canTransition(from: SessionStatus, to: SessionStatus): boolean {
-  return NEXT_STATUSES[from].includes(to);
-}
+export { canTransition };
 
 /** The label a grid tile or a log line uses for a participant. */
 export function participantLabel(session: Session, p: Pick<Participant, 'siteId' | 'displayName'>): string {

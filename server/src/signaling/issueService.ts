@@ -65,6 +65,7 @@ export class IssueService {
 
   async setSettings(sid: SessionId, settings: IssueSettings): Promise<void> {
     await this.store.setSettings(sid, settings);
+    this.io.to(sessionRoom(sid)).emit('issue:settings', { settings });
     await this.schedule(sid);
   }
 
