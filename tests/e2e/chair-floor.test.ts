@@ -1,42 +1,30 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { ParticipantIdSchema } from '@concord/shared';
-import type { Concord } from '../../server/src/app.js';
-import { joinThroughUi, launchChromium, screenshot, type Actor } from '../support/browser.js';
-import { startTestServer } from '../support/server.js';
+import { joinThroughUi, screenshot, type Actor } from '../support/browser.js';
+import { withServerAndBrowser } from '../support/fixtures.js';
 import { inviteFor, newSession } from '../support/sessions.js';
 
 /** Speaking time of the test item (the minimum) plus the default 10 s grace, with slack for a loaded machine. */
 const CUT_OFF_TIMEOUT_MS = 40_000;
 
 describe('the chair gives the floor and the media follows', () => {
-  let concord: Concord;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    concord = await startTestServer(inject('redisUrl'));
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await concord?.close();
-  });
+  const { server, browser } = withServerAndBrowser();
 
   it('the chair starts an item, grants Daraa the floor; Homs sees Daraa spotlighted, cannot unmute in floor mode, and Daraa is cut off when time runs out', async () => {
-    const created = await newSession(concord.url, 'Joint session of the reconciliation committees');
+    const created = await newSession(server().url, 'Joint session of the reconciliation committees');
     const sid = created.session.id;
-    const link = (token: string) => `${concord.url}/join#token=${token}`;
+    const link = (token: string) => `${server().url}/join#token=${token}`;
     // The agenda is prepared before the session through the documented HTTP API.
-    const res = await fetch(`${concord.url}/api/sessions/${sid}/agenda`, {
+    const res = await fetch(`${server().url}/api/sessions/${sid}/agenda`, {
       method: 'POST',
       headers: { authorization: `Bearer ${inviteFor(created, 'chair')}`, 'content-type': 'application/json' },
       body: JSON.stringify({ title: 'Detainees: the Daraa list', presentingSiteId: 'daraa', allotmentSec: 900, speakingTimeSec: 10 }),
     });
     expect(res.status).toBe(201);
 
-    const chair: Actor = await joinThroughUi(browser, link(inviteFor(created, 'chair')), 'chair');
-    const daraa: Actor = await joinThroughUi(browser, link(inviteFor(created, 'member', 'Daraa')), 'daraa');
-    const homs: Actor = await joinThroughUi(browser, link(inviteFor(created, 'member', 'Homs')), 'homs');
+    const chair: Actor = await joinThroughUi(browser(), link(inviteFor(created, 'chair')), 'chair');
+    const daraa: Actor = await joinThroughUi(browser(), link(inviteFor(created, 'member', 'Daraa')), 'daraa');
+    const homs: Actor = await joinThroughUi(browser(), link(inviteFor(created, 'member', 'Homs')), 'homs');
 
     // The chair starts the item: everyone sees it as current, with its time running.
     await chair.page.getByTestId('panel-tab-chair').click();
@@ -71,7 +59,7 @@ describe('the chair gives the floor and the media follows', () => {
     await homs.page.waitForTimeout(1_000); // give a wrongly accepted unmute the chance to show
     expect(await homsMic.getAttribute('aria-pressed')).toBe('false');
     const homsMicPaused = async () => {
-      const room = await concord.signaling.rooms.peek(created.session.id);
+      const room = await server().signaling.rooms.peek(created.session.id);
       const peer = room?.getPeer(ParticipantIdSchema.parse(homs.participantId));
       return peer?.mics().every((m) => m.paused) ?? false;
     };

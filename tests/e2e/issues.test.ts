@@ -1,31 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { SessionIdSchema } from '@concord/shared';
-import type { Concord } from '../../server/src/app.js';
-import { joinThroughUi, launchChromium, resultsDir, screenshot, type Actor } from '../support/browser.js';
-import { startTestServer } from '../support/server.js';
+import { joinThroughUi, resultsDir, screenshot, type Actor } from '../support/browser.js';
+import { withServerAndBrowser } from '../support/fixtures.js';
 import { inviteFor, newSession } from '../support/sessions.js';
 
 describe('a critical issue from Homs reaches the commander and the decision comes back', () => {
-  let concord: Concord;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    concord = await startTestServer(inject('redisUrl'));
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await concord?.close();
-  });
+  const { server, browser } = withServerAndBrowser();
 
   it('Homs raises a critical issue; the commander sees it, acknowledges and decides it; Homs sees the decision', async () => {
-    const created = await newSession(concord.url, 'Joint session of the reconciliation committees');
-    const link = (token: string) => `${concord.url}/join#token=${token}`;
-    const homs: Actor = await joinThroughUi(browser, link(inviteFor(created, 'member', 'Homs')), 'homs');
-    const commander: Actor = await joinThroughUi(browser, link(inviteFor(created, 'commander')), 'commander');
+    const created = await newSession(server().url, 'Joint session of the reconciliation committees');
+    const link = (token: string) => `${server().url}/join#token=${token}`;
+    const homs: Actor = await joinThroughUi(browser(), link(inviteFor(created, 'member', 'Homs')), 'homs');
+    const commander: Actor = await joinThroughUi(browser(), link(inviteFor(created, 'commander')), 'commander');
 
     await homs.page.getByTestId('panel-tab-issues').click();
     const form = homs.page.getByTestId('raise-issue-form');
@@ -56,7 +44,7 @@ describe('a critical issue from Homs reaches the commander and the decision come
     await screenshot(homs.page, 'issues-homs-sees-decision');
 
     // The record agrees: raised, acknowledged, reviewed, decided, by whom.
-    const issues = await concord.signaling.issues.list(SessionIdSchema.parse(created.session.id));
+    const issues = await server().signaling.issues.list(SessionIdSchema.parse(created.session.id));
     expect(issues[0]?.timeline.map((e) => e.type)).toEqual(['raised', 'acknowledged', 'review_started', 'decided']);
   });
 });

@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import type { Concord } from '../../server/src/app.js';
-import { joinThroughUi, launchChromium, newActor, screenshot, type Actor } from '../support/browser.js';
-import { startTestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { joinThroughUi, newActor, screenshot, type Actor } from '../support/browser.js';
+import { withServerAndBrowser } from '../support/fixtures.js';
 import { inviteFor, newSession } from '../support/sessions.js';
 
 /** The 5 s rule, a monitor tick, and the board's own refresh, with slack for a loaded CI machine. */
@@ -11,23 +9,13 @@ const STATUS_CHANGE_TIMEOUT_MS = 10_000;
 const RECOVERY_TIMEOUT_MS = 30_000;
 
 describe('the operator sees a site fail and recover', () => {
-  let concord: Concord;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    concord = await startTestServer(inject('redisUrl'));
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await concord?.close();
-  });
+  const { server, browser } = withServerAndBrowser();
 
   it("Daraa goes offline: the operator's Daraa tile turns red, and green again after Daraa comes back", async () => {
-    const created = await newSession(concord.url, 'Joint session of the reconciliation committees');
-    const link = (token: string) => `${concord.url}/join#token=${token}`;
-    const operator: Actor = await joinThroughUi(browser, link(inviteFor(created, 'operator')), 'operator');
-    const { context: daraaContext, page: daraaPage } = await newActor(browser, 'daraa');
+    const created = await newSession(server().url, 'Joint session of the reconciliation committees');
+    const link = (token: string) => `${server().url}/join#token=${token}`;
+    const operator: Actor = await joinThroughUi(browser(), link(inviteFor(created, 'operator')), 'operator');
+    const { context: daraaContext, page: daraaPage } = await newActor(browser(), 'daraa');
     await daraaPage.goto(link(inviteFor(created, 'member', 'Daraa')));
     await daraaPage.getByTestId('join-button').click();
     await daraaPage.getByTestId('session-screen').waitFor();

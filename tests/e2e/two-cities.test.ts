@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import type { Concord } from '../../server/src/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AdminApi, inviteFor } from '../support/clients.js';
 import { uniqueId } from '../support/env.js';
-import { startTestServer } from '../support/server.js';
-import { bytesFrom, joinThroughUi, launchChromium, MEDIA_TIMEOUT_MS, remoteVideo, screenshot, type Actor } from '../support/browser.js';
+import { withServerAndBrowser } from '../support/fixtures.js';
+import { bytesFrom, joinThroughUi, MEDIA_TIMEOUT_MS, remoteVideo, screenshot, type Actor } from '../support/browser.js';
 
 /** Both kinds of media from `from` keep arriving at `to`: the byte counters grow between two reads. */
 async function expectMediaFlowing(to: Actor, from: Actor): Promise<void> {
@@ -27,26 +25,19 @@ async function expectMediaFlowing(to: Actor, from: Actor): Promise<void> {
 }
 
 describe('two cities see and hear each other', () => {
-  let concord: Concord;
-  let browser: Browser;
+  const { server, browser } = withServerAndBrowser();
   let daraa: Actor;
   let homs: Actor;
   let link: (site: string) => string;
 
   beforeAll(async () => {
-    concord = await startTestServer(inject('redisUrl'));
-    browser = await launchChromium();
-    const created = await new AdminApi(concord.url).createSession('Joint session of the reconciliation committees', ['Daraa', 'Damascus', 'Homs', 'Latakia'], uniqueId('s'));
-    link = (site: string) => `${concord.url}/join#token=${inviteFor(created, 'member', site)}`;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await concord?.close();
+    const created = await new AdminApi(server().url).createSession('Joint session of the reconciliation committees', ['Daraa', 'Damascus', 'Homs', 'Latakia'], uniqueId('s'));
+    link = (site: string) => `${server().url}/join#token=${inviteFor(created, 'member', site)}`;
   });
 
   it('Daraa and Homs join through the UI and each receives the other\'s camera and microphone through the SFU', async () => {
-    daraa = await joinThroughUi(browser, link('Daraa'), 'daraa');
-    homs = await joinThroughUi(browser, link('Homs'), 'homs');
+    daraa = await joinThroughUi(browser(), link('Daraa'), 'daraa');
+    homs = await joinThroughUi(browser(), link('Homs'), 'homs');
     await Promise.all([expectMediaFlowing(homs, daraa), expectMediaFlowing(daraa, homs)]);
     // Tiles are labelled by site and person.
     await expect.poll(() => daraa.page.locator(`[data-testid="tile"][data-participant-id="${homs.participantId}"]`).getAttribute('data-site')).toBe('Homs');
@@ -60,11 +51,11 @@ describe('two cities see and hear each other', () => {
       await a.page.evaluate((m) => ((window as unknown as { __marker: string }).__marker = m), marker);
     }
     const beforeCrash = await Promise.all([bytesFrom(homs.page, daraa.participantId), bytesFrom(daraa.page, homs.participantId)]);
-    const health = (await (await fetch(`${concord.url}/healthz`)).json()) as { workers: { pid: number }[] };
+    const health = (await (await fetch(`${server().url}/healthz`)).json()) as { workers: { pid: number }[] };
     const pid = health.workers[0]!.pid;
     process.kill(pid, 'SIGKILL');
     await expect
-      .poll(async () => ((await (await fetch(`${concord.url}/healthz`)).json()) as { workers: { pid: number; alive: boolean }[] }).workers[0], { timeout: 10_000 })
+      .poll(async () => ((await (await fetch(`${server().url}/healthz`)).json()) as { workers: { pid: number; alive: boolean }[] }).workers[0], { timeout: 10_000 })
       .toMatchObject({ alive: true });
 
     // The old consumers are gone and new ones count from zero: proof the media was rebuilt.

@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode, type Result } from '@concord/shared';
-import type { Concord } from '../../server/src/app.js';
 import { nextEvent } from '../support/clients.js';
 import { TEST_ADMIN_SECRET } from '../support/env.js';
-import { startTestServer } from '../support/server.js';
+import { withServer } from '../support/fixtures.js';
 import { inviteFor, joinAs, newSession } from '../support/sessions.js';
 
 describe('the agenda over HTTP', () => {
-  let concord: Concord;
+  const { server } = withServer();
 
-  beforeAll(async () => {
-    concord = await startTestServer(inject('redisUrl'));
-  });
-  afterAll(async () => {
-    await concord?.close();
-  });
 
   const call = async (token: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${concord.url}${path}`, {
+    const res = await fetch(`${server().url}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: body === undefined ? null : JSON.stringify(body),
@@ -26,11 +19,11 @@ describe('the agenda over HTTP', () => {
   };
 
   it('the chair prepares the agenda through the API and every participant sees it live', async () => {
-    const created = await newSession(concord.url);
+    const created = await newSession(server().url);
     const sid = created.session.id;
     const chairToken = inviteFor(created, 'chair');
     // The chair-role invite holds the chair until someone else is given it.
-    const homs = await joinAs(concord.url, inviteFor(created, 'member', 'Homs'));
+    const homs = await joinAs(server().url, inviteFor(created, 'member', 'Homs'));
     const live = nextEvent(homs.socket, 'proceedings:updated', (e) => e.proceedings.agenda.length === 1);
     const added = await call(chairToken, 'POST', `/api/sessions/${sid}/agenda`, {
       title: 'Return of the displaced',
@@ -59,8 +52,8 @@ describe('the agenda over HTTP', () => {
   });
 
   it('members cannot change the agenda and invites of another session cannot read it', async () => {
-    const created = await newSession(concord.url);
-    const other = await newSession(concord.url, 'Other');
+    const created = await newSession(server().url);
+    const other = await newSession(server().url, 'Other');
     const sid = created.session.id;
     const member = await call(inviteFor(created, 'member', 'Daraa'), 'POST', `/api/sessions/${sid}/agenda`, { title: 'x', allotmentSec: 60 });
     expect(member).toMatchObject({ status: 403, json: { ok: false, error: { code: ErrorCode.FORBIDDEN } } });
@@ -68,12 +61,12 @@ describe('the agenda over HTTP', () => {
     expect(stranger).toMatchObject({ status: 403, json: { ok: false, error: { code: ErrorCode.FORBIDDEN } } });
     const strangerChair = await call(inviteFor(other, 'chair'), 'POST', `/api/sessions/${sid}/agenda`, { title: 'x', allotmentSec: 60 });
     expect(strangerChair.status).toBe(403);
-    const anonymous = await fetch(`${concord.url}/api/sessions/${sid}/agenda`);
+    const anonymous = await fetch(`${server().url}/api/sessions/${sid}/agenda`);
     expect(anonymous.status).toBe(401);
   });
 
   it('malformed agenda bodies and stale versions are refused with a code', async () => {
-    const created = await newSession(concord.url);
+    const created = await newSession(server().url);
     const sid = created.session.id;
     const chair = inviteFor(created, 'chair');
     for (const body of [{ title: '', allotmentSec: 60 }, { title: 'x', allotmentSec: -1 }, { title: 'x', allotmentSec: 60, presentingSiteId: 'aleppo' }, { title: 'x', allotmentSec: 60, extra: 1 }]) {

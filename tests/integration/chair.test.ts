@@ -1,36 +1,23 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode, type ClientToServerEvents } from '@concord/shared';
-import type { Concord } from '../../server/src/app.js';
-import { connect, data, nextEvent, request, requestRaw, type TestSocket } from '../support/clients.js';
+import { connect, data, nextEvent, request, requestRaw } from '../support/clients.js';
 import { current, inviteFor, joinAs, newSession, publishMic, type Joined } from '../support/sessions.js';
-import { startTestServer } from '../support/server.js';
+import { withServer } from '../support/fixtures.js';
 
 type Created = Awaited<ReturnType<typeof newSession>>;
 
 describe('the chair runs the session', () => {
-  let concord: Concord;
-  const sockets: TestSocket[] = [];
-  const track = async (j: Promise<Joined>) => {
-    const joined = await j;
-    sockets.push(joined.socket);
-    return joined;
-  };
+  const { server, closeLater } = withServer();
+  const track = async (p: Promise<Joined>) => closeLater(await p);
 
-  beforeAll(async () => {
-    concord = await startTestServer(inject('redisUrl'));
-  });
-  afterAll(async () => {
-    sockets.forEach((s) => s.close());
-    await concord?.close();
-  });
 
   /** A session with its chair and one member per site, an agenda item and one floor request. */
   async function setup(): Promise<{ created: Created; chair: Joined; daraa: Joined; homs: Joined; operator: Joined; itemId: string; requestId: string }> {
-    const created = await newSession(concord.url);
-    const chair = await track(joinAs(concord.url, inviteFor(created, 'chair')));
-    const daraa = await track(joinAs(concord.url, inviteFor(created, 'member', 'Daraa'), 'Amal'));
-    const homs = await track(joinAs(concord.url, inviteFor(created, 'member', 'Homs'), 'Omar'));
-    const operator = await track(joinAs(concord.url, inviteFor(created, 'operator')));
+    const created = await newSession(server().url);
+    const chair = await track(joinAs(server().url, inviteFor(created, 'chair')));
+    const daraa = await track(joinAs(server().url, inviteFor(created, 'member', 'Daraa'), 'Amal'));
+    const homs = await track(joinAs(server().url, inviteFor(created, 'member', 'Homs'), 'Omar'));
+    const operator = await track(joinAs(server().url, inviteFor(created, 'operator')));
     const v0 = (await current(chair)).version;
     const { itemId } = data(await request(chair.socket, 'agenda:add', { expectedVersion: v0, title: 'Detainees', allotmentSec: 600 }));
     const { requestId } = data(await request(daraa.socket, 'floor:request', { type: 'speak', forSite: false }));
@@ -38,8 +25,8 @@ describe('the chair runs the session', () => {
   }
 
   it('the first chair invite to join holds the chair', async () => {
-    const created = await newSession(concord.url);
-    const chair = await track(joinAs(concord.url, inviteFor(created, 'chair')));
+    const created = await newSession(server().url);
+    const chair = await track(joinAs(server().url, inviteFor(created, 'chair')));
     expect(chair.latest().chair).toMatchObject({ displayName: 'Chair' });
   });
 
@@ -80,22 +67,22 @@ describe('the chair runs the session', () => {
         }
       }
       expect(await current(s.chair)).toEqual(before);
-      expect((await concord.store.require(s.created.session.id)).locked).toBe(false);
+      expect((await server().store.require(s.created.session.id)).locked).toBe(false);
     });
 
     it("another session's chair cannot reach this session's items, requests or participants", async () => {
       const s = await setup();
       const before = await current(s.chair);
-      const other = await newSession(concord.url, 'Other');
-      const otherChair = await track(joinAs(concord.url, inviteFor(other, 'chair')));
+      const other = await newSession(server().url, 'Other');
+      const otherChair = await track(joinAs(server().url, inviteFor(other, 'chair')));
       const ids = { v: (await current(otherChair)).version, itemId: s.itemId, requestId: s.requestId, daraaId: s.daraa.id };
       for (const [event, payload] of actions) {
         // Whatever it does lands in its own session (or is refused): this one is untouched.
         await requestRaw(otherChair.socket, event, payload(ids));
       }
       expect(await current(s.chair)).toEqual(before);
-      expect((await concord.store.require(s.created.session.id)).locked).toBe(false);
-      expect((await concord.store.listParticipants(s.created.session.id)).map((p) => p.id)).toContain(s.daraa.id);
+      expect((await server().store.require(s.created.session.id)).locked).toBe(false);
+      expect((await server().store.listParticipants(s.created.session.id)).map((p) => p.id)).toContain(s.daraa.id);
     });
   });
 
@@ -108,12 +95,12 @@ describe('the chair runs the session', () => {
   });
 
   it('20 participants asking for the floor at once end in one order that every client sees', async () => {
-    const created = await newSession(concord.url);
-    const chair = await track(joinAs(concord.url, inviteFor(created, 'chair')));
+    const created = await newSession(server().url);
+    const chair = await track(joinAs(server().url, inviteFor(created, 'chair')));
     const members: Joined[] = [];
     for (let i = 0; i < 20; i++) {
       const site = ['Daraa', 'Damascus', 'Homs', 'Latakia'][i % 4]!;
-      members.push(await track(joinAs(concord.url, inviteFor(created, 'member', site), `Member ${i}`)));
+      members.push(await track(joinAs(server().url, inviteFor(created, 'member', site), `Member ${i}`)));
     }
     const acks = await Promise.all(members.map((m) => request(m.socket, 'floor:request', { type: 'speak', forSite: false })));
     const requestIds = acks.map((a) => data(a).requestId);
@@ -182,20 +169,20 @@ describe('the chair runs the session', () => {
     const kicked = nextEvent(s.homs.socket, 'session:kicked');
     data(await request(s.chair.socket, 'moderation:remove', { participantId: s.homs.id }));
     expect((await kicked)[0]).toMatchObject({ code: 'REMOVED' });
-    const again = await connect(concord.url, inviteFor(s.created, 'member', 'Homs'));
-    sockets.push(again);
+    const again = await connect(server().url, inviteFor(s.created, 'member', 'Homs'));
+    closeLater(again);
     expect(await request(again, 'session:join', { instanceId: s.homs.instanceId })).toMatchObject({ ok: false, error: { code: ErrorCode.REMOVED } });
   });
 
   it('a locked session refuses newcomers but lets its participants reconnect', async () => {
     const s = await setup();
     data(await request(s.chair.socket, 'session:lock', { locked: true }));
-    const newcomer = await connect(concord.url, inviteFor(s.created, 'member', 'Latakia'));
-    sockets.push(newcomer);
+    const newcomer = await connect(server().url, inviteFor(s.created, 'member', 'Latakia'));
+    closeLater(newcomer);
     expect(await request(newcomer, 'session:join', { instanceId: 'newcomer-1234' })).toMatchObject({ ok: false, error: { code: ErrorCode.SESSION_LOCKED } });
     s.daraa.socket.close();
-    const back = await connect(concord.url, inviteFor(s.created, 'member', 'Daraa'));
-    sockets.push(back);
+    const back = await connect(server().url, inviteFor(s.created, 'member', 'Daraa'));
+    closeLater(back);
     expect(await request(back, 'session:join', { instanceId: s.daraa.instanceId })).toMatchObject({ ok: true });
   });
 
@@ -203,8 +190,8 @@ describe('the chair runs the session', () => {
     const s = await setup();
     data(await request(s.chair.socket, 'lobby:setEnabled', { enabled: true }));
     const lobbyUpdate = nextEvent(s.chair.socket, 'lobby:updated', (e) => e.waiting.length > 0);
-    const newcomer = await connect(concord.url, inviteFor(s.created, 'member', 'Latakia'));
-    sockets.push(newcomer);
+    const newcomer = await connect(server().url, inviteFor(s.created, 'member', 'Latakia'));
+    closeLater(newcomer);
     expect(await request(newcomer, 'session:join', { instanceId: 'lobby-newcomer' })).toMatchObject({ ok: false, error: { code: ErrorCode.IN_LOBBY } });
     const [{ waiting }] = await lobbyUpdate;
     expect(waiting).toHaveLength(1);

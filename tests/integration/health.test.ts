@@ -1,12 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_HEALTH_THRESHOLDS, ErrorCode, SessionIdSchema, type ClientStats, type HealthUpdate } from '@concord/shared';
-import type { Concord } from '../../server/src/app.js';
 import { HEALTH_TICK_MS } from '../../server/src/health/monitor.js';
 import { AlarmStore } from '../../server/src/store/alarmStore.js';
-import { connect, data, nextEvent, request, type TestSocket } from '../support/clients.js';
-import { startTestServer } from '../support/server.js';
+import { connect, data, nextEvent, request } from '../support/clients.js';
+import { withServer } from '../support/fixtures.js';
 import { inviteFor, joinAs, newSession, publishMic, type Joined } from '../support/sessions.js';
 
 const run = promisify(execFile);
@@ -33,22 +32,14 @@ function reportEvery(j: Joined, stats: ClientStats = REPORT): () => void {
 const siteOf = (u: HealthUpdate, siteId: string) => u.sites.find((s) => s.siteId === siteId);
 
 describe('operators see every site\'s health', () => {
-  let concord: Concord;
-  const sockets: TestSocket[] = [];
-  beforeAll(async () => {
-    concord = await startTestServer(inject('redisUrl'));
-  });
-  afterAll(async () => {
-    sockets.forEach((s) => s.close());
-    await concord?.close();
-  });
+  const { server, closeLater } = withServer();
 
   it('a site whose media and socket stop turns down within the 5 s rule, raises an alarm, and recovers when it returns', async () => {
-    const created = await newSession(concord.url);
+    const created = await newSession(server().url);
     const sid = SessionIdSchema.parse(created.session.id);
-    const operator = await joinAs(concord.url, inviteFor(created, 'operator'));
-    const daraa = await joinAs(concord.url, inviteFor(created, 'member', 'Daraa'));
-    sockets.push(operator.socket, daraa.socket);
+    const operator = await joinAs(server().url, inviteFor(created, 'operator'));
+    const daraa = await joinAs(server().url, inviteFor(created, 'member', 'Daraa'));
+    [operator, daraa].forEach((j) => closeLater(j));
     const stop = reportEvery(daraa);
     await nextEvent(operator.socket, 'health:update', (u) => siteOf(u, 'daraa')?.status === 'ok');
 
@@ -65,22 +56,22 @@ describe('operators see every site\'s health', () => {
     expect((await alarm)[0].alarm).toMatchObject({ level: 'down', siteName: 'Daraa' });
 
     // Daraa comes back.
-    const back = await connect(concord.url, inviteFor(created, 'member', 'Daraa'));
-    sockets.push(back);
+    const back = await connect(server().url, inviteFor(created, 'member', 'Daraa'));
+    closeLater(back);
     data(await request(back, 'session:join', { instanceId: daraa.instanceId }));
     const cleared = nextEvent(operator.socket, 'health:alarm', (e) => e.alarm.siteId === 'daraa' && e.alarm.clearedAt !== null, 15_000);
     data(await request(back, 'stats:report', REPORT));
     await nextEvent(operator.socket, 'health:update', (u) => siteOf(u, 'daraa')?.status === 'ok', 15_000);
     await cleared;
-    const log = await new AlarmStore(concord.redis).log(sid);
+    const log = await new AlarmStore(server().redis).log(sid);
     expect(log.filter((a) => a.siteId === 'daraa').map((a) => (a.clearedAt === null ? 'raised' : 'cleared'))).toEqual(['cleared', 'raised']);
   });
 
   it('a site reporting heavy loss or slow round trips is degraded', async () => {
-    const created = await newSession(concord.url);
-    const operator = await joinAs(concord.url, inviteFor(created, 'operator'));
-    const homs = await joinAs(concord.url, inviteFor(created, 'member', 'Homs'));
-    sockets.push(operator.socket, homs.socket);
+    const created = await newSession(server().url);
+    const operator = await joinAs(server().url, inviteFor(created, 'operator'));
+    const homs = await joinAs(server().url, inviteFor(created, 'member', 'Homs'));
+    [operator, homs].forEach((j) => closeLater(j));
     const stop = reportEvery(homs, { ...REPORT, inboundLossPct: 12, roundTripTimeMs: 650 });
     const [u] = await nextEvent(operator.socket, 'health:update', (x) => siteOf(x, 'homs')?.status === 'degraded');
     stop();
@@ -91,17 +82,17 @@ describe('operators see every site\'s health', () => {
   });
 
   it('an operator moves a degraded site to audio-only and back; it keeps its place in the floor and issue queues', async () => {
-    const created = await newSession(concord.url);
-    const operator = await joinAs(concord.url, inviteFor(created, 'operator'));
-    const daraa = await joinAs(concord.url, inviteFor(created, 'member', 'Daraa'));
-    const homs = await joinAs(concord.url, inviteFor(created, 'member', 'Homs'));
-    const chair = await joinAs(concord.url, inviteFor(created, 'chair'));
-    sockets.push(operator.socket, daraa.socket, homs.socket, chair.socket);
+    const created = await newSession(server().url);
+    const operator = await joinAs(server().url, inviteFor(created, 'operator'));
+    const daraa = await joinAs(server().url, inviteFor(created, 'member', 'Daraa'));
+    const homs = await joinAs(server().url, inviteFor(created, 'member', 'Homs'));
+    const chair = await joinAs(server().url, inviteFor(created, 'chair'));
+    [operator, daraa, homs, chair].forEach((j) => closeLater(j));
     await publishMic(daraa);
     data(await request(daraa.socket, 'floor:request', { type: 'speak', forSite: false }));
     data(await request(homs.socket, 'floor:request', { type: 'speak', forSite: false }));
     const { issueId } = data(await request(daraa.socket, 'issue:raise', { idempotencyKey: 'health-keep-place', title: 'Keep my place', details: '', category: 'other', urgency: 'urgent' }));
-    const queueBefore = (await concord.signaling.proceedings.get(SessionIdSchema.parse(created.session.id))).queue.map((q) => q.id);
+    const queueBefore = (await server().signaling.proceedings.get(SessionIdSchema.parse(created.session.id))).queue.map((q) => q.id);
 
     expect(await request(daraa.socket, 'health:setMediaMode', { siteId: 'daraa', mode: 'audio-only' })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
     const told = nextEvent(daraa.socket, 'media:mode');
@@ -113,28 +104,28 @@ describe('operators see every site\'s health', () => {
     const backToFull = nextEvent(daraa.socket, 'media:mode', (e) => e.mode === 'full');
     data(await request(operator.socket, 'health:setMediaMode', { siteId: 'daraa', mode: 'full' }));
     await backToFull;
-    expect((await concord.signaling.proceedings.get(SessionIdSchema.parse(created.session.id))).queue.map((q) => q.id)).toEqual(queueBefore);
-    expect((await concord.signaling.issues.list(SessionIdSchema.parse(created.session.id))).map((i) => i.id)).toEqual([issueId]);
+    expect((await server().signaling.proceedings.get(SessionIdSchema.parse(created.session.id))).queue.map((q) => q.id)).toEqual(queueBefore);
+    expect((await server().signaling.issues.list(SessionIdSchema.parse(created.session.id))).map((i) => i.id)).toEqual([issueId]);
   });
 
   it('the board is for operators and the chair; members are refused', async () => {
-    const created = await newSession(concord.url);
-    const member = await joinAs(concord.url, inviteFor(created, 'member', 'Latakia'));
-    const chair = await joinAs(concord.url, inviteFor(created, 'chair'));
-    sockets.push(member.socket, chair.socket);
+    const created = await newSession(server().url);
+    const member = await joinAs(server().url, inviteFor(created, 'member', 'Latakia'));
+    const chair = await joinAs(server().url, inviteFor(created, 'chair'));
+    [member, chair].forEach((j) => closeLater(j));
     expect(await request(member.socket, 'health:get', {})).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
     expect(await request(chair.socket, 'health:get', {})).toMatchObject({ ok: true });
     expect(await request(member.socket, 'stats:report', { ...REPORT, roundTripTimeMs: -1 })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_PAYLOAD } });
   });
 
   it('GET /readyz is 200 when Redis and a worker are ready, and /metrics passes promtool check metrics', async () => {
-    const created = await newSession(concord.url);
-    const member = await joinAs(concord.url, inviteFor(created, 'member', 'Damascus'));
-    sockets.push(member.socket);
+    const created = await newSession(server().url);
+    const member = await joinAs(server().url, inviteFor(created, 'member', 'Damascus'));
+    closeLater(member.socket);
     data(await request(member.socket, 'stats:report', REPORT));
     await new Promise((r) => setTimeout(r, HEALTH_TICK_MS * 3));
-    expect((await fetch(`${concord.url}/readyz`)).status).toBe(200);
-    const res = await fetch(`${concord.url}/metrics`);
+    expect((await fetch(`${server().url}/readyz`)).status).toBe(200);
+    const res = await fetch(`${server().url}/metrics`);
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
     const text = await res.text();
     for (const name of ['concord_sessions', 'concord_participants', 'concord_site_status', 'concord_open_alarms', 'concord_worker_cpu_seconds', 'concord_worker_max_rss_bytes', 'concord_event_loop_lag_seconds', 'concord_redis_rtt_seconds']) {

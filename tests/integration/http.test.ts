@@ -1,24 +1,18 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '@concord/shared';
-import type { Concord } from '../../server/src/app.js';
 import { AdminApi, inviteFor } from '../support/clients.js';
 import { uniqueId } from '../support/env.js';
-import { startTestServer } from '../support/server.js';
+import { withServer } from '../support/fixtures.js';
 
 describe('the HTTP API', () => {
-  let concord: Concord;
+  const { server } = withServer();
   let admin: AdminApi;
-
-  beforeAll(async () => {
-    concord = await startTestServer(inject('redisUrl'));
-    admin = new AdminApi(concord.url);
-  });
-  afterAll(async () => {
-    await concord?.close();
+  beforeAll(() => {
+    admin = new AdminApi(server().url);
   });
 
   it('GET /healthz reports Redis and every mediasoup worker', async () => {
-    const res = await fetch(`${concord.url}/healthz`);
+    const res = await fetch(`${server().url}/healthz`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ status: 'ok', redis: { status: 'up' }, workers: [{ alive: true }] });
@@ -38,7 +32,7 @@ describe('the HTTP API', () => {
       ['operator', null],
     ]);
     expect(created.invites[0]?.url).toMatch(/\/join#token=/);
-    const info = await fetch(`${concord.url}/api/session`, { headers: { authorization: `Bearer ${inviteFor(created, 'member', 'Homs')}` } });
+    const info = await fetch(`${server().url}/api/session`, { headers: { authorization: `Bearer ${inviteFor(created, 'member', 'Homs')}` } });
     expect(await info.json()).toMatchObject({ ok: true, data: { session: { id: created.session.id }, invite: { siteName: 'Homs', role: 'member' } } });
   });
 
@@ -56,7 +50,7 @@ describe('the HTTP API', () => {
   });
 
   it('the admin API refuses requests without the admin secret', async () => {
-    const res = await new AdminApi(concord.url, 'wrong-secret-wrong-secret').call('GET', '/api/admin/sessions');
+    const res = await new AdminApi(server().url, 'wrong-secret-wrong-secret').call('GET', '/api/admin/sessions');
     expect(res).toMatchObject({ status: 401, json: { ok: false, error: { code: ErrorCode.UNAUTHENTICATED } } });
   });
 
@@ -66,7 +60,7 @@ describe('the HTTP API', () => {
       const res = await admin.call('POST', '/api/admin/sessions', body);
       expect(res).toMatchObject({ status: 400, json: { ok: false, error: { code: ErrorCode.INVALID_PAYLOAD } } });
     }
-    const notJson = await fetch(`${concord.url}/api/admin/sessions`, {
+    const notJson = await fetch(`${server().url}/api/admin/sessions`, {
       method: 'POST',
       headers: { authorization: 'Bearer test-admin-secret-0123456789', 'content-type': 'application/json' },
       body: '{"title":',
@@ -82,6 +76,6 @@ describe('the HTTP API', () => {
     await admin.createSession('First', ['Daraa'], id);
     const again = await admin.call('POST', '/api/admin/sessions', { title: 'Second', sites: [{ name: 'Homs' }], id });
     expect(again).toMatchObject({ status: 409, json: { ok: false, error: { code: ErrorCode.CONFLICT } } });
-    expect((await concord.store.require(id as never)).title).toBe('First');
+    expect((await server().store.require(id as never)).title).toBe('First');
   });
 });

@@ -1,38 +1,25 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode, IssueIdSchema, SessionIdSchema, replayIssues, type Issue } from '@concord/shared';
-import type { Concord } from '../../server/src/app.js';
 import { IssueStore } from '../../server/src/store/issueStore.js';
-import { data, nextEvent, request, requestRaw, type TestSocket } from '../support/clients.js';
+import { data, nextEvent, request, requestRaw } from '../support/clients.js';
 import { TEST_ADMIN_SECRET } from '../support/env.js';
-import { startTestServer } from '../support/server.js';
+import { withServer } from '../support/fixtures.js';
 import { current, inviteFor, joinAs, newSession, type Joined } from '../support/sessions.js';
 
 const raise = (j: Joined, title: string, key: string, urgency: 'critical' | 'urgent' | 'routine' = 'urgent') =>
   request(j.socket, 'issue:raise', { idempotencyKey: key, title, details: '', category: 'detainees', urgency });
 
 describe('the issue queue', () => {
-  let concord: Concord;
-  const sockets: TestSocket[] = [];
-  const track = async (p: Promise<Joined>) => {
-    const j = await p;
-    sockets.push(j.socket);
-    return j;
-  };
-  beforeAll(async () => {
-    concord = await startTestServer(inject('redisUrl'));
-  });
-  afterAll(async () => {
-    sockets.forEach((s) => s.close());
-    await concord?.close();
-  });
+  const { server, closeLater } = withServer();
+  const track = async (p: Promise<Joined>) => closeLater(await p);
 
   async function setup() {
-    const created = await newSession(concord.url);
-    const chair = await track(joinAs(concord.url, inviteFor(created, 'chair')));
-    const homs = await track(joinAs(concord.url, inviteFor(created, 'member', 'Homs'), 'Omar'));
-    const daraa = await track(joinAs(concord.url, inviteFor(created, 'member', 'Daraa'), 'Amal'));
-    const commander = await track(joinAs(concord.url, inviteFor(created, 'commander')));
-    const operator = await track(joinAs(concord.url, inviteFor(created, 'operator')));
+    const created = await newSession(server().url);
+    const chair = await track(joinAs(server().url, inviteFor(created, 'chair')));
+    const homs = await track(joinAs(server().url, inviteFor(created, 'member', 'Homs'), 'Omar'));
+    const daraa = await track(joinAs(server().url, inviteFor(created, 'member', 'Daraa'), 'Amal'));
+    const commander = await track(joinAs(server().url, inviteFor(created, 'commander')));
+    const operator = await track(joinAs(server().url, inviteFor(created, 'operator')));
     return { created, sid: SessionIdSchema.parse(created.session.id), chair, homs, daraa, commander, operator };
   }
 
@@ -53,7 +40,7 @@ describe('the issue queue', () => {
     // Triage is the chair's.
     expect(await request(s.commander.socket, 'issue:pin', { issueId, pinned: true })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
     expect(await request(s.homs.socket, 'issue:pin', { issueId, pinned: true })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
-    const issue = (await concord.signaling.issues.list(s.sid)).find((i) => i.id === issueId);
+    const issue = (await server().signaling.issues.list(s.sid)).find((i) => i.id === issueId);
     expect(issue).toMatchObject({ status: 'raised', pinned: false, timeline: [{ type: 'raised' }] });
   });
 
@@ -83,7 +70,7 @@ describe('the issue queue', () => {
     data(await request(s.chair.socket, 'issue:link', { issueId, agendaItemId: itemId }));
     data(await request(s.chair.socket, 'issue:assign', { issueId, participantId: s.commander.id }));
     expect(await request(s.chair.socket, 'issue:assign', { issueId, participantId: s.daraa.id })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_PAYLOAD } });
-    const issue = (await concord.signaling.issues.list(s.sid)).find((i) => i.id === issueId);
+    const issue = (await server().signaling.issues.list(s.sid)).find((i) => i.id === issueId);
     expect(issue).toMatchObject({ supporters: ['daraa'], pinned: true, agendaItemId: itemId, assignee: { participantId: s.commander.id } });
   });
 
@@ -91,7 +78,7 @@ describe('the issue queue', () => {
     const s = await setup();
     const members = [s.homs, s.daraa];
     for (const site of ['Damascus', 'Latakia']) {
-      members.push(await track(joinAs(concord.url, inviteFor(s.created, 'member', site))));
+      members.push(await track(joinAs(server().url, inviteFor(s.created, 'member', site))));
     }
     const attempts = Array.from({ length: 50 }, (_, k) => ({ member: members[k % members.length]!, key: `burst-${k.toString().padStart(4, '0')}` }));
     // Every raise is sent twice at once, as a client that timed out and retried would.
@@ -99,7 +86,7 @@ describe('the issue queue', () => {
     const results = replies.map((r) => data(r));
     expect(results.filter((r) => r.created)).toHaveLength(50);
     expect(new Set(results.map((r) => r.issueId)).size).toBe(50);
-    expect(await concord.signaling.issues.list(s.sid)).toHaveLength(50);
+    expect(await server().signaling.issues.list(s.sid)).toHaveLength(50);
   });
 
   it('the queue rebuilt from the event stream equals the stored queue', async () => {
@@ -116,7 +103,7 @@ describe('the issue queue', () => {
     data(await request(s.commander.socket, 'issue:reject', { issueId: c, reason: 'Duplicate of an earlier issue' }));
     data(await request(s.daraa.socket, 'issue:support', { issueId: d }));
     data(await request(s.chair.socket, 'issue:pin', { issueId: d, pinned: true }));
-    const store = new IssueStore(concord.redis);
+    const store = new IssueStore(server().redis);
     const rebuilt = replayIssues(await store.events(s.sid));
     const stored = await store.list(s.sid);
     const byId = (xs: Iterable<Issue>) => [...xs].sort((x, y) => x.id.localeCompare(y.id));
@@ -125,7 +112,7 @@ describe('the issue queue', () => {
 
   it('an issue that misses its acknowledge target is escalated to commanders, the chair and operators', async () => {
     const s = await setup();
-    const put = await fetch(`${concord.url}/api/sessions/${s.sid}/issue-settings`, {
+    const put = await fetch(`${server().url}/api/sessions/${s.sid}/issue-settings`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${TEST_ADMIN_SECRET}`, 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -141,7 +128,7 @@ describe('the issue queue', () => {
     for (const [e] of await Promise.all(alerts)) {
       expect(e).toMatchObject({ issueId, target: 'acknowledge', urgency: 'critical' });
     }
-    const issue = (await concord.signaling.issues.list(s.sid)).find((i) => i.id === issueId);
+    const issue = (await server().signaling.issues.list(s.sid)).find((i) => i.id === issueId);
     expect(issue?.escalated).toEqual({ acknowledge: true, decide: false });
     expect(memberAlerted).toBe(false);
   });
@@ -154,14 +141,14 @@ describe('the issue queue', () => {
     data(await request(s.chair.socket, 'session:setStatus', { status: 'closed' }));
     expect(await request(s.chair.socket, 'session:setStatus', { status: 'open' })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_TRANSITION } });
 
-    const next = await newSession(concord.url, 'Follow-up session');
-    const chair2 = await track(joinAs(concord.url, inviteFor(next, 'chair')));
+    const next = await newSession(server().url, 'Follow-up session');
+    const chair2 = await track(joinAs(server().url, inviteFor(next, 'chair')));
     const pending = data(await request(chair2.socket, 'issues:carryOver', {})).items;
     expect(pending.map((i) => i.issue.id)).toContain(open);
     expect(pending.map((i) => i.issue.id)).not.toContain(done);
     const { imported } = data(await request(chair2.socket, 'issues:importCarryOver', {}));
     expect(imported).toBeGreaterThanOrEqual(1);
-    const issues = await concord.signaling.issues.list(SessionIdSchema.parse(next.session.id));
+    const issues = await server().signaling.issues.list(SessionIdSchema.parse(next.session.id));
     expect(issues.find((i) => i.carriedFrom?.issueId === IssueIdSchema.parse(open))).toMatchObject({ title: 'Reconstruction permits', status: 'raised', siteId: 'homs' });
     // Imported once: a second import finds nothing.
     expect(data(await request(chair2.socket, 'issues:importCarryOver', {})).imported).toBe(0);
@@ -171,7 +158,7 @@ describe('the issue queue', () => {
     const s = await setup();
     const { issueId } = data(await raise(s.homs, 'Report, with "quotes"', 'key-report-01', 'critical'));
     data(await request(s.commander.socket, 'issue:acknowledge', { issueId }));
-    const get = (token: string, path: string) => fetch(`${concord.url}/api/sessions/${s.sid}/${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const get = (token: string, path: string) => fetch(`${server().url}/api/sessions/${s.sid}/${path}`, { headers: { authorization: `Bearer ${token}` } });
     const json = (await (await get(inviteFor(s.created, 'commander'), 'issues')).json()) as { ok: true; data: { summary: { total: number; acknowledge: { count: number } }; issues: { id: string; times: { timeToAcknowledgeMs: number } }[] } };
     expect(json.data.summary).toMatchObject({ total: 1, acknowledge: { count: 1 } });
     expect(json.data.issues[0]?.times.timeToAcknowledgeMs).toBeGreaterThanOrEqual(0);

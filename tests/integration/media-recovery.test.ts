@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Concord } from '../../server/src/app.js';
-import { AdminApi, data, inviteFor, join, nextEvent, request, type TestSocket } from '../support/clients.js';
+import { describe, expect, it } from 'vitest';
+import { AdminApi, data, inviteFor, join, nextEvent, request } from '../support/clients.js';
 import { uniqueId } from '../support/env.js';
-import { startTestServer } from '../support/server.js';
+import { withServer } from '../support/fixtures.js';
 
 interface HealthBody {
   status: string;
@@ -11,26 +10,18 @@ interface HealthBody {
 }
 
 describe('a mediasoup worker that dies', () => {
-  let concord: Concord;
-  const sockets: TestSocket[] = [];
+  const { server, closeLater } = withServer();
 
-  beforeAll(async () => {
-    concord = await startTestServer(inject('redisUrl'));
-  });
-  afterAll(async () => {
-    sockets.forEach((s) => s.close());
-    await concord?.close();
-  });
 
   it('is replaced, its sessions are told to re-establish media, and the server keeps serving', async () => {
-    const created = await new AdminApi(concord.url).createSession('Worker crash', ['Daraa', 'Homs'], uniqueId('s'));
-    const daraa = await join(concord.url, inviteFor(created, 'member', 'Daraa'));
-    const homs = await join(concord.url, inviteFor(created, 'member', 'Homs'));
-    sockets.push(daraa.socket, homs.socket);
+    const created = await new AdminApi(server().url).createSession('Worker crash', ['Daraa', 'Homs'], uniqueId('s'));
+    const daraa = await join(server().url, inviteFor(created, 'member', 'Daraa'));
+    const homs = await join(server().url, inviteFor(created, 'member', 'Homs'));
+    [daraa, homs].forEach((j) => closeLater(j));
     data(await request(daraa.socket, 'media:createTransport', { direction: 'send' }));
     data(await request(homs.socket, 'media:createTransport', { direction: 'recv' }));
 
-    const before = (await (await fetch(`${concord.url}/healthz`)).json()) as HealthBody;
+    const before = (await (await fetch(`${server().url}/healthz`)).json()) as HealthBody;
     const pid = before.workers[0]?.pid;
     expect(pid).toBeTypeOf('number');
 
@@ -41,9 +32,9 @@ describe('a mediasoup worker that dies', () => {
     }
 
     await expect
-      .poll(async () => ((await (await fetch(`${concord.url}/healthz`)).json()) as HealthBody).workers[0], { timeout: 10_000 })
+      .poll(async () => ((await (await fetch(`${server().url}/healthz`)).json()) as HealthBody).workers[0], { timeout: 10_000 })
       .toMatchObject({ alive: true, respawns: 1 });
-    const after = (await (await fetch(`${concord.url}/healthz`)).json()) as HealthBody;
+    const after = (await (await fetch(`${server().url}/healthz`)).json()) as HealthBody;
     expect(after.workers[0]?.pid).not.toBe(pid);
 
     // The old transports are gone; a fresh set works on the replacement worker.
