@@ -1,4 +1,4 @@
-import type { Issue, Proceedings } from '@concord/shared';
+import type { HealthUpdate, Issue, MediaMode, Proceedings } from '@concord/shared';
 import type { ConsumerStats } from './media/MediaClient';
 import type { SessionController } from './state/SessionController';
 
@@ -13,6 +13,10 @@ export interface ConcordTestHook {
   isChair(): boolean;
   /** The issue queue as this client holds it now, in display order (`orderIssues`). */
   issues(): Issue[];
+  /** The last health board this client received (operators and the chair), or null. */
+  health(): HealthUpdate | null;
+  /** This client's site media mode, as the server last set it. */
+  mediaMode(): MediaMode;
 }
 
 declare global {
@@ -34,5 +38,7 @@ export function installTestHook(): void {
     proceedings: () => active?.proceedings() ?? null,
     isChair: () => active?.isChair() ?? false,
     issues: () => active?.issues() ?? [],
+    health: () => active?.health() ?? null,
+    mediaMode: () => active?.mediaMode() ?? 'full',
   };
 }

@@ -11,6 +11,8 @@ interface ControlBarProps {
   onLeave: () => void;
   /** Floor mode: the server will not let this participant's microphone open now. */
   micLocked: boolean;
+  /** Audio only: the operator holds our site's video off; the camera comes back with it. */
+  cameraLocked: boolean;
   panelOpen: boolean;
   onTogglePanel: () => void;
   /** Requests waiting for the floor, shown on the panel button. */
@@ -24,6 +26,7 @@ export function ControlBar({
   onToggleScreen,
   onLeave,
   micLocked,
+  cameraLocked,
   panelOpen,
   onTogglePanel,
   queueLength,
@@ -36,6 +39,12 @@ export function ControlBar({
         <p className="controls__hint" data-testid="mic-locked-hint" id="mic-locked-hint">
           <LockIcon />
           {t('controls.micLockedHint')}
+        </p>
+      )}
+      {cameraLocked && (
+        <p className="controls__hint" data-testid="camera-locked-hint" id="camera-locked-hint">
+          <LockIcon />
+          {t('mediaMode.cameraLockedHint')}
         </p>
       )}
       <ToggleButton
@@ -52,9 +61,11 @@ export function ControlBar({
         testId="toggle-camera"
         on={state.camera.enabled}
         busy={state.camera.busy}
-        label={t('controls.camera')}
-        icon={state.camera.enabled ? <CameraIcon /> : <CameraOffIcon />}
+        label={cameraLocked ? t('mediaMode.cameraLocked') : t('controls.camera')}
+        icon={cameraLocked ? <LockIcon /> : state.camera.enabled ? <CameraIcon /> : <CameraOffIcon />}
         onClick={onToggleCamera}
+        locked={cameraLocked}
+        describedBy={cameraLocked ? 'camera-locked-hint' : undefined}
       />
       <ToggleButton
         testId="share-screen"

@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { SessionState } from '../state/sessionState';
+import { HealthBadge } from './HealthBadge';
 import { LanguageSwitcher } from './LanguageSwitcher';
+import { MediaModeBadge } from './MediaModeBadge';
 
 export function SessionHeader({ state }: { state: SessionState }) {
   const { t } = useTranslation();
@@ -25,6 +27,9 @@ export function SessionHeader({ state }: { state: SessionState }) {
             {t('roles.chair')}
           </span>
         )}
+        {/* Only a site's participants are moved between full video, low video and audio only. */}
+        {self && self.siteId !== null && <MediaModeBadge mediaMode={state.mediaMode} />}
+        {state.isChair && session && <HealthBadge summary={state.siteSummary} sites={session.sites} />}
         <span className="chip chip--muted">{t('session.participants', { count: state.participants.size })}</span>
         <span className="connection-pill" data-testid="connection-state" data-state={connection}>
           <span className="connection-pill__dot" aria-hidden="true" />

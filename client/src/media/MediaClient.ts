@@ -12,6 +12,7 @@ import type { RequestPayload as Payload, RequestReply as Reply } from '../protoc
 import { assertUnreachable } from '../assert';
 import { AppError, ClientErrorCode } from '../state/errors';
 import { log } from '../logger';
+import type { StatsDirection, TransportStatsRows } from './clientStats';
 import { toDeviceRtpCapabilities, toRtpCapabilitiesWire, toRtpParametersWire, toTransportOptions } from './wire';
 
 /** The requests the media layer needs; `Signaling` implements them over the socket. */
@@ -36,7 +37,7 @@ export interface MediaClientListener {
   transportFailed(direction: TransportDirection): void;
 }
 
-export type TransportDirection = 'send' | 'recv';
+export type TransportDirection = StatsDirection;
 
 /** A consumed track of another participant. */
 export interface RemoteTrack {
@@ -65,6 +66,8 @@ const CAMERA_SIMULCAST: readonly Readonly<types.RtpEncodingParameters>[] = [
   { rid: 'r1', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
   { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
 ];
+/** The best camera layer; a site on a weak uplink is held to layer 0 (see `setCameraMaxSpatialLayer`). */
+export const CAMERA_TOP_LAYER = CAMERA_SIMULCAST.length - 1;
 const CAMERA_CODEC_OPTIONS: types.ProducerCodecOptions = { videoGoogleStartBitrate: 1000 };
 /** Documents need sharp text, not motion: one layer with room for detail. */
 const SCREEN_MAX_BITRATE = 1_500_000;
@@ -113,6 +116,8 @@ export class MediaClient {
   private readonly consumers = new Map<string, ConsumerEntry>();
   /** Producer ids with a consume request in flight. */
   private readonly consuming = new Set<string>();
+  /** The highest camera layer we send; kept so that a camera published later obeys it too. */
+  private cameraMaxSpatialLayer = CAMERA_TOP_LAYER;
   private closed = false;
 
   constructor(
@@ -213,6 +218,9 @@ export class MediaClient {
       }
       this.producers.set(source, producer);
       producer.on('transportclose', () => this.producers.delete(source));
+      if (source === 'camera' && this.cameraMaxSpatialLayer < CAMERA_TOP_LAYER) {
+        await this.applyCameraMaxLayer(producer);
+      }
     } finally {
       this.publishing.delete(source);
     }
@@ -273,6 +281,18 @@ export class MediaClient {
       producer.pause();
     } else {
       producer.resume();
+    }
+  }
+
+  /**
+   * Sends only the camera layers up to `spatialLayer` (0: the lowest alone), to spare a weak
+   * uplink. Holds for a camera published later as well.
+   */
+  async setCameraMaxSpatialLayer(spatialLayer: number): Promise<void> {
+    this.cameraMaxSpatialLayer = Math.max(0, Math.min(CAMERA_TOP_LAYER, spatialLayer));
+    const producer = this.producers.get('camera');
+    if (producer) {
+      await this.applyCameraMaxLayer(producer);
     }
   }
 
@@ -357,10 +377,11 @@ export class MediaClient {
    * Asks the SFU for one simulcast layer of every camera: small tiles do not need the full
    * resolution, and a site on a weak link saves its downlink for audio.
    */
-  async setCameraSpatialLayer(spatialLayer: number): Promise<void> {
+  async setCameraSpatialLayer(spatialLayer: number, force = false): Promise<void> {
     const requests: Promise<unknown>[] = [];
     for (const entry of this.consumers.values()) {
-      if (entry.remote.source !== 'camera' || entry.remote.kind !== 'video' || entry.spatialLayer === spatialLayer) {
+      const unchanged = entry.spatialLayer === spatialLayer && !force;
+      if (entry.remote.source !== 'camera' || entry.remote.kind !== 'video' || unchanged) {
         continue;
       }
       entry.spatialLayer = spatialLayer;
@@ -397,6 +418,29 @@ export class MediaClient {
     return settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   }
 
+  /** The raw stats of both transports, for the client's own connection report. */
+  async transportStats(): Promise<TransportStatsRows[]> {
+    const transports: [StatsDirection, types.Transport | null][] = [
+      ['send', this.sendTransport],
+      ['recv', this.recvTransport],
+    ];
+    const out: TransportStatsRows[] = [];
+    for (const [direction, transport] of transports) {
+      if (!transport || transport.closed || this.closed) {
+        continue;
+      }
+      try {
+        const report = await transport.getStats();
+        const rows: unknown[] = [];
+        report.forEach((row: unknown) => rows.push(row));
+        out.push({ direction, rows });
+      } catch (err) {
+        log.info(`no stats from the ${direction} transport`, err);
+      }
+    }
+    return out;
+  }
+
   close(): void {
     if (this.closed) {
       return;
@@ -419,6 +463,17 @@ export class MediaClient {
     this.sendTransport = null;
     this.recvTransport = null;
     this.device = null;
+  }
+
+  private async applyCameraMaxLayer(producer: types.Producer): Promise<void> {
+    if (producer.closed) {
+      return;
+    }
+    try {
+      await producer.setMaxSpatialLayer(this.cameraMaxSpatialLayer);
+    } catch (err) {
+      log.warn('could not limit the camera layers', err);
+    }
   }
 
   private forgetConsumer(producerId: string): void {

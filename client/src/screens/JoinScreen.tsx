@@ -67,8 +67,12 @@ function DeviceCheck({ invite, info, onJoin }: DeviceCheckProps) {
   const camera = useLocalTrack('video', cameraId);
   const mic = useLocalTrack('audio', micId);
   const devices = useMediaDevices(camera.track, mic.track);
-  const [cameraOn, setCameraOn] = useState(true);
-  const [micOn, setMicOn] = useState(true);
+  // An operator watches the board rather than speaking: camera and microphone start off.
+  const onByDefault = info?.invite.role !== 'operator';
+  const [cameraChoice, setCameraOn] = useState<boolean | null>(null);
+  const [micChoice, setMicOn] = useState<boolean | null>(null);
+  const cameraOn = cameraChoice ?? onByDefault;
+  const micOn = micChoice ?? onByDefault;
   const [nameDraft, setNameDraft] = useState<string | null>(null);
 
   const displayName = nameDraft ?? info?.invite.displayName ?? '';

@@ -1,10 +1,12 @@
 import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { assertUnreachable } from '../assert';
+import { AlarmToast } from '../components/AlarmToast';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { ControlBar } from '../components/ControlBar';
 import { CutOffBanner, YouHaveFloorBanner } from '../components/FloorBanners';
 import { OverdueAlertBanner } from '../components/issues/OverdueAlertBanner';
+import { MediaModeToast } from '../components/MediaModeToast';
 import { ModerationToast } from '../components/ModerationToast';
 import { NoticeToast } from '../components/NoticeToast';
 import { ProceedingsPanel } from '../components/panel/ProceedingsPanel';
@@ -21,6 +23,7 @@ import { useStore } from '../state/store';
 import { buildScreenShares, buildTiles, remoteAudioTracks } from '../state/tiles';
 import { CommanderBoard } from './commander/CommanderBoard';
 import { LobbyScreen } from './LobbyScreen';
+import { OperatorBoard } from './operator/OperatorBoard';
 import { FailedScreen, KickedScreen, LeftScreen } from './SessionEndScreens';
 
 /** Below this width the side panel covers the stage, so it starts closed. */
@@ -62,13 +65,17 @@ function LiveSession({ controller, state }: { controller: SessionController; sta
   const shares = useMemo(() => buildScreenShares(state), [state]);
   const audio = useMemo(() => remoteAudioTracks(state), [state]);
   const view = proceedingsView(state);
-  // A commander works the issue queue on the main screen: the panel starts closed to give it the width.
+  // A commander works the issue queue on the main screen, an operator the health board: the
+  // panel starts closed to give it the width.
   const commander = state.self?.role === 'commander';
+  const operator = state.self?.role === 'operator';
   const [panelChoice, setPanelOpen] = useState<boolean | null>(null);
-  const panelOpen = panelChoice ?? (!commander && !window.matchMedia(NARROW_SCREEN_QUERY).matches);
+  const panelOpen = panelChoice ?? (!commander && !operator && !window.matchMedia(NARROW_SCREEN_QUERY).matches);
   const dismissNotice = useCallback((id: number) => controller.dismissNotice(id), [controller]);
   const dismissOverdue = useCallback((id: number) => controller.dismissOverdue(id), [controller]);
   const dismissModeration = useCallback((id: number) => controller.dismissModeration(id), [controller]);
+  const dismissMediaMode = useCallback((id: number) => controller.dismissMediaModeNotice(id), [controller]);
+  const dismissAlarm = useCallback((id: number) => controller.dismissAlarmNotice(id), [controller]);
   const run = (action: () => Promise<void>) => () => {
     action().catch((err: unknown) => log.error('a control failed', err));
   };
@@ -83,12 +90,20 @@ function LiveSession({ controller, state }: { controller: SessionController; sta
       {view && <CutOffBanner view={view} timeUpAt={state.timeUpAt} />}
       <OverdueAlertBanner alerts={state.overdueAlerts} issues={state.issues} onDismiss={dismissOverdue} />
       <div className="session__body">
-        <main className={commander ? 'stage stage--commander' : sharing ? 'stage stage--sharing' : 'stage'}>
+        <main className={stageClass(commander, operator, sharing)}>
           {state.phase === 'joining' ? (
             <div className="stage__placeholder" role="status">
               <span className="spinner" aria-hidden="true" />
               {state.connection === 'connecting' ? t('connection.connecting') : t('session.joining')}
             </div>
+          ) : operator ? (
+            <>
+              <div className="stage__media">
+                {sharing && <ScreenShareStage shares={shares} />}
+                <VideoGrid tiles={tiles} compact />
+              </div>
+              <OperatorBoard />
+            </>
           ) : commander && view ? (
             <>
               <div className="stage__media">
@@ -113,6 +128,7 @@ function LiveSession({ controller, state }: { controller: SessionController; sta
         onToggleScreen={run(() => controller.toggleScreenShare())}
         onLeave={run(() => controller.leave())}
         micLocked={micLocked}
+        cameraLocked={state.mediaMode.mode === 'audio-only'}
         panelOpen={panelOpen}
         onTogglePanel={() => setPanelOpen(!panelOpen)}
         queueLength={view?.proceedings.queue.length ?? 0}
@@ -120,6 +136,18 @@ function LiveSession({ controller, state }: { controller: SessionController; sta
       <RemoteAudio tracks={audio} />
       <NoticeToast notice={state.notice} onDismiss={dismissNotice} />
       <ModerationToast notice={state.moderation} onDismiss={dismissModeration} />
+      <MediaModeToast notice={state.mediaModeNotice} onDismiss={dismissMediaMode} />
+      <AlarmToast notice={state.isChair ? state.alarmNotice : null} onDismiss={dismissAlarm} />
     </div>
   );
+}
+
+function stageClass(commander: boolean, operator: boolean, sharing: boolean): string {
+  if (operator) {
+    return 'stage stage--operator';
+  }
+  if (commander) {
+    return 'stage stage--commander';
+  }
+  return sharing ? 'stage stage--sharing' : 'stage';
 }

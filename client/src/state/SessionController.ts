@@ -2,10 +2,13 @@ import { z } from 'zod';
 import {
   ErrorCode,
   orderIssues,
+  type Alarm,
+  type HealthUpdate,
   type Issue,
   type IssueId,
   type IssueSettings,
   type IssuesUpdate,
+  type MediaMode,
   type MediaSource as MediaSourceKind,
   type MuteReason,
   type Participant,
@@ -16,7 +19,7 @@ import {
   type Session,
   type SessionSnapshot,
 } from '@concord/shared';
-import { MediaClient, type ConsumerStats } from '../media/MediaClient';
+import { CAMERA_TOP_LAYER, MediaClient, type ConsumerStats } from '../media/MediaClient';
 import { acquireScreenTrack, acquireTrack, isLive, type CaptureKind } from '../media/localMedia';
 import { log } from '../logger';
 import type { RequestPayload, RequestReply } from '../protocol';
@@ -36,12 +39,25 @@ import {
   withoutEntries,
   type KickReason,
   type LocalSource,
+  type MediaModeSource,
   type OverdueAlert,
   type SessionState,
 } from './sessionState';
 import { serverNow } from './proceedings';
 import { Store } from './store';
 import type { IssueDraft } from './issues';
+import {
+  EMPTY_HEALTH_BOARD,
+  applyAlarm,
+  applyHealthUpdate,
+  applySummary,
+  sameSummary,
+  summaryFromUpdate,
+  type HealthBoard,
+  type SiteStatusEntry,
+  type SiteSummary,
+} from './health';
+import { StatsReporter } from './statsReporter';
 
 /** How a request sent with `act` ended (many replies are `null`, so null cannot mean failure). */
 export type ActOutcome<T> = { ok: true; data: T } | { ok: false; code: AppErrorCode };
@@ -120,6 +136,9 @@ function readUnmuteOnFloor(): boolean {
 
 const kindOf = (source: CaptureSource): CaptureKind => (source === 'mic' ? 'audio' : 'video');
 
+/** The highest camera layer our site sends in a media mode ('low': the lowest alone). */
+const cameraLayerFor = (mode: MediaMode): number => (mode === 'low' ? 0 : CAMERA_TOP_LAYER);
+
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -129,6 +148,11 @@ const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 export class SessionController {
   readonly store: Store<SessionState>;
+  /**
+   * The operators' health board. A store of its own: it changes twice a second, and only
+   * the board reads it, so the video grid is not redrawn with it.
+   */
+  readonly healthBoard = new Store<HealthBoard>(EMPTY_HEALTH_BOARD);
   private readonly socket: ConcordSocket;
   private readonly signaling: Signaling;
   private media: MediaClient | null = null;
@@ -165,6 +189,14 @@ export class SessionController {
   private joinedOnThisConnection = false;
   /** Raises waiting for the next join after the link dropped. */
   private snapshotWaiters: (() => void)[] = [];
+  private readonly statsReporter: StatsReporter;
+  /** A health:get is in flight; `healthRefreshQueued` makes it run once more when it is done. */
+  private refreshingHealth = false;
+  private healthRefreshQueued = false;
+  /** Whether the camera was on when our site went audio-only: it comes back with the video. */
+  private cameraWish: boolean | null = null;
+  /** The browser said it lost the network: no reconnecting until it says it is back. */
+  private browserOffline = false;
 
   /**
    * The raise form's unsent text and idempotency key. Kept here, not in the form, so that
@@ -178,10 +210,16 @@ export class SessionController {
     this.socket = createSocket(options.token);
     this.signaling = new Signaling(this.socket);
     this.tracks = { mic: null, camera: null, screen: null };
+    this.statsReporter = new StatsReporter({
+      collect: () => this.media?.transportStats() ?? Promise.resolve([]),
+      canSend: () => this.isServed(),
+      send: (stats) => this.signaling.reportStats(stats),
+    });
   }
 
   start(): void {
     this.listen();
+    this.statsReporter.start();
     this.setTrack('mic', this.options.tracks.mic);
     this.setTrack('camera', this.options.tracks.camera);
     this.tracksReady = this.openMissingTracks();
@@ -193,6 +231,12 @@ export class SessionController {
   }
 
   toggleCamera(): Promise<void> {
+    const { mediaMode } = this.store.get();
+    if (mediaMode.mode === 'audio-only') {
+      // Our site's video is held off; say so again. The camera comes back with the video.
+      this.showMediaModeNotice(mediaMode.mode, mediaMode.by ?? 'operator');
+      return Promise.resolve();
+    }
     return this.setCaptureEnabled('camera', !this.store.get().camera.enabled);
   }
 
@@ -256,6 +300,14 @@ export class SessionController {
 
   dismissModeration(id: number): void {
     this.update((s) => (s.moderation?.id === id ? { ...s, moderation: null } : s));
+  }
+
+  dismissMediaModeNotice(id: number): void {
+    this.update((s) => (s.mediaModeNotice?.id === id ? { ...s, mediaModeNotice: null } : s));
+  }
+
+  dismissAlarmNotice(id: number): void {
+    this.update((s) => (s.alarmNotice?.id === id ? { ...s, alarmNotice: null } : s));
   }
 
   setUnmuteOnFloor(enabled: boolean): void {
@@ -356,6 +408,15 @@ export class SessionController {
     return orderIssues(this.store.get().issues.values());
   }
 
+  /** The last health board received (operators and the chair), or null. */
+  health(): HealthUpdate | null {
+    return this.healthBoard.get().update;
+  }
+
+  mediaMode(): MediaMode {
+    return this.store.get().mediaMode.mode;
+  }
+
   // ---- connection ---------------------------------------------------------------------
 
   private listen(): void {
@@ -388,7 +449,45 @@ export class SessionController {
 
     s.on('issue:updated', (e) => this.sessionEvent(() => this.onIssueUpdated(e)));
     s.on('issue:overdue', (e) => this.sessionEvent(() => this.onIssueOverdue(e)));
+
+    s.on('health:update', (e) => this.onHealthUpdate(e));
+    s.on('health:alarm', (e) => this.onHealthAlarm(e.alarm));
+    s.on('health:summary', (e) => this.onHealthSummary(e.sites));
+    s.on('media:mode', (e) => this.onMediaMode(e.mode, e.by));
+
+    window.addEventListener('offline', this.onBrowserOffline);
+    window.addEventListener('online', this.onBrowserOnline);
   }
+
+  /**
+   * The browser lost its network. Nothing we send can arrive now, and whatever still leaves
+   * (a half-dead socket that waits for its ping to time out, RTP on a path the browser no
+   * longer trusts) only makes a site that is gone look alive to the operators. So we stop:
+   * no heartbeat, no media, no socket, until the browser is online again; then the usual
+   * rejoin rebuilds everything.
+   */
+  private readonly onBrowserOffline = (): void => {
+    if (this.ended) {
+      return;
+    }
+    log.warn('the browser went offline; the connection is dropped until it is back');
+    this.browserOffline = true;
+    this.clearTimer('connect');
+    this.clearTimer('retry');
+    this.closeMedia();
+    this.socket.disconnect();
+  };
+
+  private readonly onBrowserOnline = (): void => {
+    if (this.ended || !this.browserOffline) {
+      return;
+    }
+    log.info('the browser is online again; reconnecting');
+    this.browserOffline = false;
+    if (!this.socket.connected) {
+      this.socket.connect();
+    }
+  };
 
   private onConnect(): void {
     if (this.ended) {
@@ -440,7 +539,7 @@ export class SessionController {
     this.clearTimer('connect');
     this.connectTimer = setTimeout(() => {
       this.connectTimer = null;
-      if (!this.ended) {
+      if (!this.ended && !this.browserOffline) {
         this.socket.connect();
       }
     }, CONNECT_RETRY_DELAY_MS);
@@ -470,6 +569,9 @@ export class SessionController {
   }
 
   private teardown(): void {
+    this.statsReporter.stop();
+    window.removeEventListener('offline', this.onBrowserOffline);
+    window.removeEventListener('online', this.onBrowserOnline);
     this.joinedOnThisConnection = false;
     this.releaseSnapshotWaiters();
     this.clearTimer('retry');
@@ -624,6 +726,8 @@ export class SessionController {
       apply();
     }
     this.releaseSnapshotWaiters();
+    // Broadcasts bring changes only: the board as it is now comes with a request.
+    void this.refreshHealth();
     return snapshot;
   }
 
@@ -688,6 +792,7 @@ export class SessionController {
         }
       },
     });
+    void media.setCameraMaxSpatialLayer(cameraLayerFor(this.store.get().mediaMode.mode));
     this.media = media;
     return media;
   }
@@ -880,7 +985,10 @@ export class SessionController {
   }
 
   private onChairChanged(isChair: boolean): void {
-    this.update((s) => ({ ...s, isChair, lobby: isChair ? s.lobby : [] }));
+    this.update((s) => ({ ...s, isChair, lobby: isChair ? s.lobby : [], alarmNotice: isChair ? s.alarmNotice : null }));
+    if (isChair) {
+      void this.refreshHealth();
+    }
   }
 
   private onLobbyAdmitted(): void {
@@ -1014,14 +1122,132 @@ export class SessionController {
     );
   }
 
-  private applyLayerPolicy(): void {
+  /** `force`: ask again even for the layer we asked for last (the server changed it meanwhile). */
+  private applyLayerPolicy(force = false): void {
     const media = this.media;
     if (!media?.isLoaded) {
       return;
     }
-    const tiles = this.store.get().participants.size;
-    const layer = tiles <= FULL_LAYER_MAX_TILES ? 2 : tiles <= MIDDLE_LAYER_MAX_TILES ? 1 : 0;
-    void media.setCameraSpatialLayer(layer);
+    const { participants, mediaMode } = this.store.get();
+    const tiles = participants.size;
+    const byTiles = tiles <= FULL_LAYER_MAX_TILES ? 2 : tiles <= MIDDLE_LAYER_MAX_TILES ? 1 : 0;
+    // A site held to low video receives the lowest layer too, whatever its screen could show.
+    void media.setCameraSpatialLayer(mediaMode.mode === 'full' ? byTiles : 0, force);
+  }
+
+  // ---- connection health ----------------------------------------------------------------
+
+  /** Operators watch the board; the chair gets the site summary and alarms. */
+  private watchesHealth(): boolean {
+    const s = this.store.get();
+    return s.self?.role === 'operator' || s.isChair;
+  }
+
+  private onHealthUpdate(update: HealthUpdate): void {
+    if (!this.ended) {
+      this.healthBoard.update((b) => applyHealthUpdate(b, update, Date.now()));
+    }
+  }
+
+  /** The server also sends alarms to members; only the operators and the chair keep them. */
+  private onHealthAlarm(alarm: Alarm): void {
+    if (this.ended || !this.watchesHealth()) {
+      return;
+    }
+    this.healthBoard.update((b) => applyAlarm(b, alarm));
+    if (alarm.clearedAt === null && this.store.get().isChair) {
+      this.noticeCounter += 1;
+      const id = this.noticeCounter;
+      this.update((s) => ({ ...s, alarmNotice: { id, alarm } }));
+    }
+  }
+
+  private onHealthSummary(sites: SiteStatusEntry[]): void {
+    if (this.ended) {
+      return;
+    }
+    this.setSiteSummary(applySummary(this.store.get().siteSummary, sites));
+    // The summary does not say whether a down site failed or never joined; the board does.
+    if (this.store.get().isChair && sites.some((site) => site.status === 'down')) {
+      void this.refreshHealth();
+    }
+  }
+
+  private setSiteSummary(next: SiteSummary): void {
+    this.update((s) => (sameSummary(s.siteSummary, next) ? s : { ...s, siteSummary: next }));
+  }
+
+  /** Fetches the board whole (operators and the chair). Never more than one request at a time. */
+  private async refreshHealth(): Promise<void> {
+    if (this.refreshingHealth) {
+      this.healthRefreshQueued = true;
+      return;
+    }
+    this.refreshingHealth = true;
+    try {
+      do {
+        this.healthRefreshQueued = false;
+        if (this.ended || !this.watchesHealth() || !this.isServed()) {
+          return;
+        }
+        try {
+          const update = await this.signaling.send('health:get', {});
+          this.healthBoard.update((b) => applyHealthUpdate(b, update, Date.now()));
+          this.setSiteSummary(summaryFromUpdate(update));
+        } catch (err) {
+          log.warn('could not fetch the health board', err);
+        }
+      } while (this.healthRefreshQueued);
+    } finally {
+      this.refreshingHealth = false;
+    }
+  }
+
+  /**
+   * The operator (or the automatic policy) moved our site's video: 'low' sends and receives
+   * the lowest camera layer only; 'audio-only' pauses the camera, and the camera comes back
+   * when video does if it was on.
+   */
+  private onMediaMode(mode: MediaMode, by: MediaModeSource): void {
+    if (this.ended) {
+      return;
+    }
+    const previous = this.store.get().mediaMode.mode;
+    this.update((s) => ({ ...s, mediaMode: { mode, by } }));
+    if (previous !== mode) {
+      this.showMediaModeNotice(mode, by);
+    }
+    void this.media?.setCameraMaxSpatialLayer(cameraLayerFor(mode));
+    if (mode === 'audio-only') {
+      this.holdCamera();
+    } else {
+      this.restoreCamera();
+    }
+    this.applyLayerPolicy(true);
+  }
+
+  private showMediaModeNotice(mode: MediaMode, by: MediaModeSource): void {
+    this.noticeCounter += 1;
+    const id = this.noticeCounter;
+    this.update((s) => ({ ...s, mediaModeNotice: { id, mode, by } }));
+  }
+
+  private holdCamera(): void {
+    const { camera } = this.store.get();
+    this.cameraWish ??= camera.enabled;
+    if (camera.enabled) {
+      // Through the source queue: after any toggle in flight, and with 'media:pauseProducer'.
+      this.updateSource('camera', { enabled: false });
+      this.syncSource('camera').catch((err: unknown) => log.warn('could not pause the camera', err));
+    }
+  }
+
+  private restoreCamera(): void {
+    const wish = this.cameraWish;
+    this.cameraWish = null;
+    if (wish === true && !this.store.get().camera.enabled) {
+      void this.setCaptureEnabled('camera', true);
+    }
   }
 
   // ---- local tracks ---------------------------------------------------------------------

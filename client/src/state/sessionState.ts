@@ -1,9 +1,11 @@
 import {
   DEFAULT_ISSUE_SETTINGS,
   type ActiveSpeaker,
+  type Alarm,
   type Issue,
   type IssueId,
   type IssueSettings,
+  type MediaMode,
   type MuteReason,
   type Participant,
   type ParticipantId,
@@ -13,6 +15,7 @@ import {
 } from '@concord/shared';
 import type { RemoteTrack } from '../media/MediaClient';
 import type { AppErrorCode } from './errors';
+import type { SiteSummary } from './health';
 
 /**
  * joining → joined → leaving → left; `kicked` and `failed` end the session from any state.
@@ -72,6 +75,28 @@ export interface OverdueAlert {
   urgency: Issue['urgency'];
 }
 
+/** Who moved our site's video up or down ('media:mode'). */
+export type MediaModeSource = 'operator' | 'auto';
+
+/** How much video our site sends and receives; `by` is null until the server first says. */
+export interface MediaModeState {
+  mode: MediaMode;
+  by: MediaModeSource | null;
+}
+
+/** Our site's media mode changed: shown once, with who changed it. */
+export interface MediaModeNotice {
+  id: number;
+  mode: MediaMode;
+  by: MediaModeSource;
+}
+
+/** A site alarm raised, shown to the chair once. */
+export interface AlarmNotice {
+  id: number;
+  alarm: Alarm;
+}
+
 export interface SessionState {
   phase: SessionPhase;
   connection: ConnectionStatus;
@@ -113,6 +138,14 @@ export interface SessionState {
   issueSettings: IssueSettings;
   /** Missed targets not yet dismissed, newest last. */
   overdueAlerts: readonly OverdueAlert[];
+  /** Our site's media mode: full video, the lowest layer only, or audio only. */
+  mediaMode: MediaModeState;
+  /** The last change of our media mode, until dismissed. */
+  mediaModeNotice: MediaModeNotice | null;
+  /** Every site's connection status ('health:summary'); null until the first. */
+  siteSummary: SiteSummary | null;
+  /** The last site alarm raised (shown to the chair), until dismissed. */
+  alarmNotice: AlarmNotice | null;
 }
 
 export function initialSessionState(options: {
@@ -145,6 +178,10 @@ export function initialSessionState(options: {
     issues: new Map(),
     issueSettings: DEFAULT_ISSUE_SETTINGS,
     overdueAlerts: [],
+    mediaMode: { mode: 'full', by: null },
+    mediaModeNotice: null,
+    siteSummary: null,
+    alarmNotice: null,
   };
 }
 

@@ -2,6 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import {
   ErrorCode,
   PROTOCOL_VERSION,
+  type ClientStats,
   type ClientToServerEvents,
   type HandshakeAuth,
   type Result,
@@ -10,6 +11,7 @@ import {
 import type { RequestName, RequestPayload as Payload, RequestReply as Reply } from '../protocol';
 import type { MediaSignaling } from '../media/MediaClient';
 import { AppError, ClientErrorCode } from './errors';
+import { log } from '../logger';
 
 export type ConcordSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -78,8 +80,16 @@ export const ISSUE_REQUESTS = [
 ] as const satisfies readonly RequestName[];
 export type IssueRequest = (typeof ISSUE_REQUESTS)[number];
 
+/** The health board (operators and the chair) and the operators' media controls. */
+export const HEALTH_REQUESTS = [
+  'health:get',
+  'health:setMediaMode',
+  'health:setAutoPolicy',
+] as const satisfies readonly RequestName[];
+export type HealthRequest = (typeof HEALTH_REQUESTS)[number];
+
 /** Every request a screen may send with `act`. */
-export type SessionRequest = ProceedingsRequest | IssueRequest;
+export type SessionRequest = ProceedingsRequest | IssueRequest | HealthRequest;
 
 type Sender<E extends RequestName> = (socket: TimedSocket, payload: Payload<E>, ack: TimedAck<Reply<E>>) => void;
 
@@ -126,7 +136,16 @@ const SENDERS: { [E in SessionRequest]: Sender<E> } = {
   'issues:carryOver': (s, p, ack) => s.emit('issues:carryOver', p, ack),
   'issues:importCarryOver': (s, p, ack) => s.emit('issues:importCarryOver', p, ack),
   'session:setStatus': (s, p, ack) => s.emit('session:setStatus', p, ack),
+  'health:get': (s, p, ack) => s.emit('health:get', p, ack),
+  'health:setMediaMode': (s, p, ack) => s.emit('health:setMediaMode', p, ack),
+  'health:setAutoPolicy': (s, p, ack) => s.emit('health:setAutoPolicy', p, ack),
 };
+
+/**
+ * A stats report is worth nothing once the next one is due: its ack is not waited for past
+ * that, and a lost one is not sent again.
+ */
+const STATS_ACK_TIMEOUT_MS = 2_000;
 
 /**
  * The typed requests of the protocol. Each method emits one event with a timeout and
@@ -209,6 +228,24 @@ export class Signaling implements MediaSignaling {
   send<E extends SessionRequest>(event: E, payload: Payload<E>): Promise<Reply<E>> {
     const sender: Sender<E> = SENDERS[event];
     return this.request((ack: TimedAck<Reply<E>>) => sender(this.timed(), payload, ack));
+  }
+
+  /**
+   * Sends a stats report (the heartbeat), fire and forget. Volatile, and only on a connected
+   * socket: socket.io buffers emits while disconnected and would flush stale heartbeats on
+   * reconnect, telling the server a site was alive when it was not.
+   */
+  reportStats(stats: ClientStats): void {
+    if (!this.socket.connected) {
+      return;
+    }
+    this.socket.volatile
+      .timeout(STATS_ACK_TIMEOUT_MS)
+      .emit('stats:report', stats, (err: Error | null, result?: Result<null>) => {
+        if (!err && result && !result.ok) {
+          log.warn(`stats report refused: ${result.error.code} ${result.error.message}`);
+        }
+      });
   }
 
   private timed() {

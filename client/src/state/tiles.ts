@@ -91,7 +91,12 @@ export function buildTiles(state: SessionState): TileModel[] {
     }
     const media = remoteMedia.get(participant.id);
     const camera = media?.camera ?? null;
-    const cameraPaused = camera ? (state.producers.get(camera.producerId)?.paused ?? false) : true;
+    // Audio only: the server pauses every video our site receives, and a frozen last frame
+    // would pass for a live picture.
+    const cameraPaused =
+      camera === null ||
+      state.mediaMode.mode === 'audio-only' ||
+      (state.producers.get(camera.producerId)?.paused ?? false);
     return {
       participant,
       siteName: site.name,

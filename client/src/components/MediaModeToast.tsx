@@ -1,0 +1,31 @@
+import { useTranslation } from 'react-i18next';
+import type { MediaModeNotice } from '../state/sessionState';
+import { CameraIcon, CameraOffIcon } from './Icons';
+import { Toast } from './Toast';
+
+/** Tells a site that its video was moved down (or back up), by the operator or automatically. */
+export function MediaModeToast({
+  notice,
+  onDismiss,
+}: {
+  notice: MediaModeNotice | null;
+  onDismiss: (id: number) => void;
+}) {
+  const { t } = useTranslation();
+  if (!notice) {
+    return null;
+  }
+  return (
+    <Toast
+      id={notice.id}
+      onDismiss={onDismiss}
+      className="toast toast--info toast--top"
+      role="status"
+      testId="media-mode-notice"
+      data={{ mode: notice.mode, by: notice.by }}
+    >
+      {notice.mode === 'audio-only' ? <CameraOffIcon /> : <CameraIcon />}
+      <span>{t(`mediaMode.notice.${notice.by}.${notice.mode}`)}</span>
+    </Toast>
+  );
+}
