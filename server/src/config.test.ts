@@ -7,7 +7,7 @@ describe('configuration', () => {
   it('documented defaults apply when only the secrets and Redis are given', () => {
     const c = loadConfig(base);
     expect(c.port).toBe(3000);
-    expect(c.rtc).toMatchObject({ listenIp: '127.0.0.1', minPort: 40000, maxPort: 49999, announcedAddress: undefined });
+    expect(c.rtc).toMatchObject({ listenIp: '127.0.0.1', minPort: 40000, maxPort: 49999, announcedAddress: undefined, heardThresholdDbov: -70 });
     expect(c.reconnectGraceMs).toBe(30_000);
     expect(c.mediasoup.numWorkers).toBeGreaterThan(0);
   });

@@ -38,6 +38,11 @@ const EnvSchema = z.object({
   LOG_PRETTY: z.enum(['true', 'false']).default('false'),
   /** Built client served by the server. Default client/dist in the repo. */
   CLIENT_DIST: z.string().default(path.join(repoRoot, 'client/dist')),
+  /**
+   * Audio louder than this (dBov, averaged over 800 ms) counts as "heard" on the operators'
+   * board. Default -70: above digital silence (-127) and a quiet room's noise floor.
+   */
+  AUDIO_HEARD_DBOV: z.coerce.number().int().min(-127).max(0).default(-70),
   /** How long a dropped participant keeps its place before it is removed. Default 30 s. */
   RECONNECT_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
   /** Default lifetime of invite tokens. Default 24 h. */
@@ -54,6 +59,7 @@ export interface Config {
   rtc: {
     listenIp: string;
     announcedAddress: string | undefined;
+    heardThresholdDbov: number;
     minPort: number;
     maxPort: number;
   };
@@ -87,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rtc: {
       listenIp: e.RTC_LISTEN_IP ?? (e.ANNOUNCED_IP ? '0.0.0.0' : '127.0.0.1'),
       announcedAddress: e.ANNOUNCED_IP,
+      heardThresholdDbov: e.AUDIO_HEARD_DBOV,
       minPort: e.RTC_MIN_PORT,
       maxPort: e.RTC_MAX_PORT,
     },

@@ -224,10 +224,10 @@ export interface ServerToClientEvents {
   'issue:overdue': (e: { issueId: string; target: 'acknowledge' | 'decide'; title: string; urgency: Issue['urgency'] }) => void;
   /** To operators, twice a second. */
   'health:update': (e: HealthUpdate) => void;
-  /** To operators and the chair: an alarm was raised or cleared. */
+  /** To operators and whoever holds the chair: an alarm was raised or cleared. */
   'health:alarm': (e: { alarm: Alarm }) => void;
   /** To everyone, when a site's status changes (the chair shows it as a badge). */
-  'health:summary': (e: { sites: { siteId: string; status: SiteStatus }[] }) => void;
+  'health:summary': (e: { sites: { siteId: string; status: SiteStatus; reasons: string[] }[] }) => void;
   /** To the participants of a site: send and receive this much video. */
   'media:mode': (e: { mode: MediaMode; by: 'operator' | 'auto' }) => void;
   /** To the chair: whether they hold the chair now (after a hand-over). */

@@ -66,6 +66,8 @@ export interface SiteHealth {
   lastMediaAt: number | null;
   lastHeartbeatAt: number | null;
   mediaMode: MediaMode;
+  /** Who set the media mode (null while it is `full` by default). */
+  mediaModeBy: 'operator' | 'auto' | null;
   participants: ParticipantHealth[];
 }
 
@@ -93,6 +95,8 @@ export interface HealthUpdate {
   alarms: Alarm[];
   server: ServerHealth;
   autoPolicy: boolean;
+  /** The latest alarm records, raised and cleared, newest first (only in the `health:get` reply). */
+  history?: Alarm[];
 }
 
 export const SetMediaModeSchema = z.strictObject({ siteId: SiteIdSchema, mode: MediaModeSchema });

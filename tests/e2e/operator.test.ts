@@ -23,6 +23,10 @@ describe('the operator sees a site fail and recover', () => {
     await operator.page.getByTestId('operator-board').waitFor();
     const tile = operator.page.locator('[data-testid="site-tile"][data-site-id="daraa"]');
     await expect.poll(() => tile.getAttribute('data-status'), { timeout: STATUS_CHANGE_TIMEOUT_MS }).toBe('ok');
+    // Daraa's (fake) microphone is heard on the board.
+    await expect
+      .poll(() => operator.page.evaluate(() => window.__concord?.health?.()?.sites.find((s) => s.siteId === 'daraa')?.lastHeardAt ?? null), { timeout: STATUS_CHANGE_TIMEOUT_MS })
+      .not.toBeNull();
     await screenshot(operator.page, 'operator-board-daraa-ok');
 
     const offlineAt = Date.now();

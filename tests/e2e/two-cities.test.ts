@@ -39,6 +39,10 @@ describe('two cities see and hear each other', () => {
     daraa = await joinThroughUi(browser(), link('Daraa'), 'daraa');
     homs = await joinThroughUi(browser(), link('Homs'), 'homs');
     await Promise.all([expectMediaFlowing(homs, daraa), expectMediaFlowing(daraa, homs)]);
+    // The server's dominant-speaker detector reaches the browsers: a tile is highlighted.
+    await expect
+      .poll(() => daraa.page.locator('[data-testid="tile"][data-active-speaker="true"]').count(), { timeout: MEDIA_TIMEOUT_MS })
+      .toBeGreaterThan(0);
     // Tiles are labelled by site and person.
     await expect.poll(() => daraa.page.locator(`[data-testid="tile"][data-participant-id="${homs.participantId}"]`).getAttribute('data-site')).toBe('Homs');
     await screenshot(daraa.page, 'two-cities-daraa');

@@ -14,6 +14,7 @@ import {
   type TestSocket,
 } from '../support/clients.js';
 import { TEST_JWT_SECRET, testEnv, uniqueId } from '../support/env.js';
+import { OPUS_RTP_PARAMETERS } from '../support/sessions.js';
 import { ChildServer, startTestServer } from '../support/server.js';
 
 const SITES = ['Daraa', 'Damascus', 'Homs', 'Latakia'];
@@ -166,6 +167,20 @@ describe('joining a session', () => {
     const res = await request(crossSocket, 'session:join', { instanceId: 'cross-site-instance' });
     expect(res).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
     expect(leaked).toBe(false);
+  });
+
+  it('when a participant leaves, everyone else is told its tracks are gone', async () => {
+    const a = track(await join(concord.url, inviteFor(created, 'member', 'Daraa')));
+    const b = track(await join(concord.url, inviteFor(created, 'member', 'Homs')));
+    const transport = data(await request(a.socket, 'media:createTransport', { direction: 'send' }));
+    const announced = nextEvent(b.socket, 'producer:new', (e) => e.participantId === a.snapshot.self.id);
+    const { producerId } = data(
+      await request(a.socket, 'media:produce', { transportId: transport.id, kind: 'audio', source: 'mic', rtpParameters: OPUS_RTP_PARAMETERS }),
+    );
+    expect((await announced)[0]).toMatchObject({ producerId, kind: 'audio', source: 'mic', siteId: 'daraa' });
+    const closed = nextEvent(b.socket, 'producer:closed', (e) => e.producerId === producerId);
+    data(await request(a.socket, 'session:leave', {}));
+    await closed;
   });
 
   it('a participant who leaves has its transports closed on the media server', async () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import type { HealthUpdate } from '@concord/shared';
 import { repoRoot } from './server.js';
 
 /** Debian's Chromium; tests never download a browser. */
@@ -107,6 +108,10 @@ export async function joinThroughUi(browser: Browser, url: string, name: string)
 
 declare global {
   interface Window {
-    __concord?: { state(): { joined: boolean; participantId: string | null; connection: string }; stats(): Promise<unknown[]> };
+    __concord?: {
+      state(): { joined: boolean; participantId: string | null; connection: string };
+      stats(): Promise<unknown[]>;
+      health?(): HealthUpdate | null;
+    };
   }
 }

@@ -1166,11 +1166,7 @@ export class SessionController {
     if (this.ended) {
       return;
     }
-    this.setSiteSummary(applySummary(this.store.get().siteSummary, sites));
-    // The summary does not say whether a down site failed or never joined; the board does.
-    if (this.store.get().isChair && sites.some((site) => site.status === 'down')) {
-      void this.refreshHealth();
-    }
+    this.setSiteSummary(applySummary(sites));
   }
 
   private setSiteSummary(next: SiteSummary): void {

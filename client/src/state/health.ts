@@ -118,30 +118,25 @@ export function estimatedServerNow(board: HealthBoard, now: number): number | nu
 export interface SiteStatusEntry {
   siteId: string;
   status: SiteStatus;
+  reasons: readonly string[];
 }
 
 export interface SiteSummary {
   sites: readonly SiteStatusEntry[];
-  /** Sites nobody from has joined yet, as far as we know ('health:summary' does not say). */
+  /** Sites nobody from has joined yet (the server's reason 'never_connected'). */
   absent: ReadonlySet<string>;
 }
 
 export function summaryFromUpdate(update: HealthUpdate): SiteSummary {
   return {
-    sites: update.sites.map((s) => ({ siteId: s.siteId, status: s.status })),
+    sites: update.sites.map((s) => ({ siteId: s.siteId, status: s.status, reasons: s.reasons })),
     absent: new Set(update.sites.filter(isAbsent).map((s) => s.siteId)),
   };
 }
 
-/** A 'health:summary'. A site that is not down has joined, so it is no longer absent. */
-export function applySummary(current: SiteSummary | null, sites: readonly SiteStatusEntry[]): SiteSummary {
-  const absent = new Set(current?.absent ?? []);
-  for (const site of sites) {
-    if (site.status !== 'down') {
-      absent.delete(site.siteId);
-    }
-  }
-  return { sites, absent };
+/** A 'health:summary': its reasons say which down sites never joined. */
+export function applySummary(sites: readonly SiteStatusEntry[]): SiteSummary {
+  return { sites, absent: new Set(sites.filter((s) => s.reasons.includes('never_connected')).map((s) => s.siteId)) };
 }
 
 export function sameSummary(a: SiteSummary | null, b: SiteSummary): boolean {

@@ -26,7 +26,7 @@ import type { WorkerPool } from '../media/workerPool.js';
 import type { AlarmStore } from '../store/alarmStore.js';
 import type { SessionStore } from '../store/sessionStore.js';
 import type { ConcordServer } from '../signaling/types.js';
-import { operatorsRoom, sessionRoom, siteRoom } from '../signaling/types.js';
+import { chairRoom, operatorsRoom, sessionRoom, siteRoom } from '../signaling/types.js';
 import type { Health } from './health.js';
 
 /** How often the board is recomputed and pushed to operators. */
@@ -166,9 +166,11 @@ export class HealthMonitor {
     this.state(sid).autoPolicy = enabled;
   }
 
+  /** The board as it is now, with the alarm history (for an operator who just joined). */
   async snapshot(sid: SessionId): Promise<HealthUpdate> {
     const s = this.state(sid);
-    return s.last ?? this.compute(await this.store.require(sid), s, await this.serverHealth());
+    const board = s.last ?? this.compute(await this.store.require(sid), s, await this.serverHealth());
+    return { ...board, history: await this.alarms.log(sid) };
   }
 
   /** Moves a site's video down (lowest layer, or none) or back to full, on both directions of its link. */
@@ -272,7 +274,8 @@ export class HealthMonitor {
         .filter((p) => p.siteId === site.id)
         .map((p) => {
           const m = media.get(p.id);
-          const client = s.clientStats.get(p.id) ?? null;
+          // A participant who dropped keeps its place, but its last report no longer describes the link.
+          const client = p.connection === 'connected' ? (s.clientStats.get(p.id) ?? null) : null;
           return {
             participantId: p.id,
             displayName: p.displayName,
@@ -309,6 +312,7 @@ export class HealthMonitor {
         lastMediaAt: sample.lastMediaAt,
         lastHeartbeatAt: sample.lastHeartbeatAt,
         mediaMode: s.modes.get(site.id)?.mode ?? 'full',
+        mediaModeBy: s.modes.get(site.id)?.by ?? null,
         participants: people,
       };
     });
@@ -334,11 +338,10 @@ export class HealthMonitor {
       await this.alarms.record(sid, changes.raised, changes.cleared);
       for (const alarm of [...changes.cleared, ...changes.raised]) {
         this.log[alarm.clearedAt === null ? 'warn' : 'info']({ sessionId: sid, siteId: alarm.siteId, level: alarm.level, reasons: alarm.reasons }, alarm.clearedAt === null ? 'site alarm raised' : 'site alarm cleared');
-        this.io.to(operatorsRoom(sid)).emit('health:alarm', { alarm });
-        this.io.to(sessionRoom(sid)).except(operatorsRoom(sid)).emit('health:alarm', { alarm });
+        this.io.to([operatorsRoom(sid), chairRoom(sid)]).emit('health:alarm', { alarm });
       }
       this.io.to(operatorsRoom(sid)).emit('health:update', update);
-      const summary = update.sites.map((x) => ({ siteId: x.siteId, status: x.status }));
+      const summary = update.sites.map((x) => ({ siteId: x.siteId, status: x.status, reasons: x.reasons }));
       const key = JSON.stringify(summary);
       if (key !== s.lastSummary) {
         s.lastSummary = key;

@@ -28,6 +28,8 @@ export interface PeerListener {
 export interface TransportSettings {
   listenIp: string;
   announcedAddress: string | undefined;
+  /** Loudness (dBov) above which a site counts as heard. */
+  heardThresholdDbov: number;
 }
 
 /** Largest bitrate a browser may send on one transport (all simulcast layers together). */
@@ -78,6 +80,7 @@ export class Peer {
       await transport.setMaxIncomingBitrate(MAX_INCOMING_BITRATE_BPS).catch(() => undefined);
     }
     this.transports.set(transport.id, transport);
+    transport.on('listenererror', (eventName, err) => this.log.error({ eventName, err }, 'transport listener failed'));
     transport.observer.on('close', () => this.transports.delete(transport.id));
     transport.on('dtlsstatechange', (state) => {
       if (state === 'failed' || state === 'closed') {
@@ -131,6 +134,7 @@ export class Peer {
       appData: { participantId: this.participantId, siteId: this.siteId, source },
     });
     this.producers.set(producer.id, producer);
+    producer.on('listenererror', (eventName, err) => this.log.error({ eventName, err }, 'producer listener failed'));
     producer.observer.on('close', () => {
       this.producers.delete(producer.id);
       this.listener.producerClosed(this, producer.id);
@@ -165,6 +169,7 @@ export class Peer {
     // video frame it gets is a key frame it can decode.
     const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities, paused: true });
     this.consumers.set(consumer.id, consumer);
+    consumer.on('listenererror', (eventName, err) => this.log.error({ eventName, err }, 'consumer listener failed'));
     consumer.observer.on('close', () => {
       this.consumers.delete(consumer.id);
       if (!this.closing) {

@@ -5,8 +5,6 @@ import type { Logger } from '../logger.js';
 import { MEDIA_CODECS } from './codecs.js';
 import { Peer, producerInfo, type PeerListener, type ProducerAppData, type TransportSettings } from './peer.js';
 
-/** Audio louder than this (dBov) counts as "heard" on the operators' board. */
-const HEARD_THRESHOLD_DBOV = -55;
 const AUDIO_LEVEL_INTERVAL_MS = 800;
 /** How often the dominant-speaker detector re-evaluates (mediasoup default 300 ms). */
 const ACTIVE_SPEAKER_INTERVAL_MS = 300;
@@ -37,6 +35,11 @@ export class Room {
     private readonly log: Logger,
   ) {
     router.on('workerclose', () => this.close('media worker closed'));
+    // mediasoup catches what our listeners throw and reports it only through 'listenererror'.
+    const report = (eventName: string, err: Error) => this.log.error({ eventName, err }, 'media event listener failed');
+    router.on('listenererror', report);
+    speakerObserver.on('listenererror', report);
+    levelObserver.on('listenererror', report);
     levelObserver.on('volumes', (volumes) => {
       for (const { producer } of volumes) {
         this.listener.heard(this, this.ownerOf(producer.id)?.siteId ?? null);
@@ -62,7 +65,7 @@ export class Room {
   ): Promise<Room> {
     const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { sessionId } });
     const observer = await router.createActiveSpeakerObserver({ interval: ACTIVE_SPEAKER_INTERVAL_MS });
-    const levels = await router.createAudioLevelObserver({ threshold: HEARD_THRESHOLD_DBOV, interval: AUDIO_LEVEL_INTERVAL_MS, maxEntries: 16 });
+    const levels = await router.createAudioLevelObserver({ threshold: settings.heardThresholdDbov, interval: AUDIO_LEVEL_INTERVAL_MS, maxEntries: 16 });
     const roomLog = log.child({ sessionId, routerId: router.id, workerPid: worker.pid });
     roomLog.info('media room opened');
     return new Room(sessionId, router, observer, levels, settings, listener, roomLog);

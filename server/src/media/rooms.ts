@@ -39,19 +39,19 @@ export class RoomRegistry {
 
   private async create(sessionId: SessionId): Promise<Room> {
     const worker = await this.pool.getWorker();
-    return Room.create(
-      sessionId,
-      worker,
-      this.settings,
-      {
-        ...this.listener,
-        closed: (room, reason) => {
-          void this.forget(room);
-          this.listener.closed(room, reason);
-        },
+    // Every event is forwarded by name: the listener is a class instance, whose methods a
+    // spread would not copy.
+    const listener: RoomListener = {
+      producerClosed: (room, producerId) => this.listener.producerClosed(room, producerId),
+      consumerClosed: (room, participantId, consumerId) => this.listener.consumerClosed(room, participantId, consumerId),
+      activeSpeaker: (room, speaker) => this.listener.activeSpeaker(room, speaker),
+      heard: (room, siteId) => this.listener.heard(room, siteId),
+      closed: (room, reason) => {
+        void this.forget(room);
+        this.listener.closed(room, reason);
       },
-      this.log,
-    );
+    };
+    return Room.create(sessionId, worker, this.settings, listener, this.log);
   }
 
   private async forget(room: Room): Promise<void> {

@@ -8,7 +8,7 @@ import type { SessionStore } from '../store/sessionStore.js';
 import type { ConnectionContext } from './context.js';
 import type { Presence } from './presence.js';
 import type { ProceedingsService } from './proceedingsService.js';
-import { participantRoom, sessionRoom, type ConcordServer } from './types.js';
+import { chairRoom, participantRoom, sessionRoom, type ConcordServer } from './types.js';
 
 /** Concurrent session-flag changes retry the version check this often. */
 const MAX_SESSION_UPDATE_ATTEMPTS = 10;
@@ -159,7 +159,13 @@ export function registerModerationHandlers(ctx: ConnectionContext, deps: Moderat
     }
     const p = await service.change(sid, (cur) => ({ ...cur, chair: { subject, displayName: target.displayName } }), expectedVersion);
     for (const s of await deps.io.in(sessionRoom(sid)).fetchSockets()) {
-      s.emit('chair:changed', { isChair: holdsChair(p, s.data.claims.sub, s.data.claims.role) });
+      const isChair = holdsChair(p, s.data.claims.sub, s.data.claims.role);
+      if (isChair) {
+        s.join(chairRoom(sid));
+      } else {
+        s.leave(chairRoom(sid));
+      }
+      s.emit('chair:changed', { isChair });
     }
     await notifyChairOfLobby(deps, sid);
     deps.log.info({ sessionId: sid, to: participantId }, 'chair handed over');

@@ -30,7 +30,7 @@ import type { Config } from '../config.js';
 import { createRateLimiter, handle, type On } from './handle.js';
 import { handshakeMiddleware } from './handshake.js';
 import { Presence } from './presence.js';
-import { operatorsRoom, participantRoom, sessionRoom, siteRoom, type ConcordServer, type ConcordSocket } from './types.js';
+import { chairRoom, operatorsRoom, participantRoom, sessionRoom, siteRoom, type ConcordServer, type ConcordSocket } from './types.js';
 
 /** How long Socket.IO waits for a pong before it declares a socket dead. */
 const PING_TIMEOUT_MS = 10_000;
@@ -68,7 +68,7 @@ export class Signaling implements RoomListener {
     this.presence = new Presence(this.io, store, config.reconnectGraceMs, log.child({ component: 'presence' }));
     this.rooms = new RoomRegistry(
       pool,
-      { listenIp: config.rtc.listenIp, announcedAddress: config.rtc.announcedAddress },
+      { listenIp: config.rtc.listenIp, announcedAddress: config.rtc.announcedAddress, heardThresholdDbov: config.rtc.heardThresholdDbov },
       this,
       log.child({ component: 'media' }),
     );
@@ -210,6 +210,14 @@ export class Signaling implements RoomListener {
         log.info({ rejoin: existing !== null }, 'participant joined');
       }
       const isChair = holdsChair(proceedings, claims.sub, claims.role);
+      if (isChair) {
+        await socket.join(chairRoom(sid));
+      }
+      const mode = this.monitor.modeOf(sid, claims.site);
+      if (mode !== 'full') {
+        // A member (re)joining a site the operator moved down learns it at once.
+        socket.emit('media:mode', { mode, by: 'operator' });
+      }
       const [participants, seq, mediaRoom, lobby, issues, issueSettings] = await Promise.all([
         this.store.listParticipants(sid),
         this.store.currentSeq(sid),
