@@ -29,6 +29,8 @@ import type { ConcordServer } from '../signaling/types.js';
 import { chairRoom, operatorsRoom, sessionRoom, siteRoom } from '../signaling/types.js';
 import type { Health } from './health.js';
 
+/** Sampling interval of the event-loop delay histogram (which records whole intervals). */
+const LOOP_DELAY_RESOLUTION_MS = 20;
 /** How often the board is recomputed and pushed to operators. */
 export const HEALTH_TICK_MS = 500;
 /** A degraded site that the automatic policy moved down goes back up after this long at ok. */
@@ -88,7 +90,7 @@ const sumOf = (xs: (number | null)[]): number | null => {
  */
 export class HealthMonitor {
   private readonly sessions = new Map<SessionId, SessionState>();
-  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 20 });
+  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   private timer: NodeJS.Timeout | null = null;
   private ticking = false;
   private lastServer: ServerHealth | null = null;
@@ -205,7 +207,8 @@ export class HealthMonitor {
       counts.producers += c.producers;
       counts.consumers += c.consumers;
     }
-    const lag = this.loopDelay.mean / 1e6;
+    // The histogram records the time between samples; the lag is what exceeds the interval.
+    const lag = Math.max(0, this.loopDelay.mean / 1e6 - LOOP_DELAY_RESOLUTION_MS);
     this.loopDelay.reset();
     return {
       workers: workers.map((w) => {
