@@ -4,7 +4,9 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'node_modules/**', 'test-results/**', 'bench-results/**', '.concord/**', 'scripts/**/*.js'] },
+  {
+    ignores: ['**/dist/**', 'node_modules/**', 'test-results/**', 'bench-results/**', '.concord/**', 'scripts/**/*.js'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -16,15 +18,22 @@ export default tseslint.config(
       curly: ['error', 'all'],
       eqeqeq: ['error', 'always'],
       'no-console': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
       // No tests left focused or skipped.
       'no-restricted-properties': [
         'error',
-        { object: 'it', property: 'only' }, { object: 'it', property: 'skip' }, { object: 'it', property: 'todo' },
-        { object: 'describe', property: 'only' }, { object: 'describe', property: 'skip' },
-        { object: 'test', property: 'only' }, { object: 'test', property: 'skip' },
+        { object: 'it', property: 'only' },
+        { object: 'it', property: 'skip' },
+        { object: 'it', property: 'todo' },
+        { object: 'describe', property: 'only' },
+        { object: 'describe', property: 'skip' },
+        { object: 'test', property: 'only' },
+        { object: 'test', property: 'skip' },
       ],
     },
   },
@@ -34,7 +43,25 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['socket.io', 'socket.io-client', 'ioredis', 'mediasoup', 'express', 'node:*', '../store/*', '../signaling/*', '../media/*', '../http/*'], message: 'server/src/domain must stay free of I/O.' }] },
+        {
+          patterns: [
+            {
+              group: [
+                'socket.io',
+                'socket.io-client',
+                'ioredis',
+                'mediasoup',
+                'express',
+                'node:*',
+                '../store/*',
+                '../signaling/*',
+                '../media/*',
+                '../http/*',
+              ],
+              message: 'server/src/domain must stay free of I/O.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -7,16 +7,27 @@ describe('configuration', () => {
   it('documented defaults apply when only the secrets and Redis are given', () => {
     const c = loadConfig(base);
     expect(c.port).toBe(3000);
-    expect(c.rtc).toMatchObject({ listenIp: '127.0.0.1', minPort: 40000, maxPort: 49999, announcedAddress: undefined, heardThresholdDbov: -70 });
+    expect(c.rtc).toMatchObject({
+      listenIp: '127.0.0.1',
+      minPort: 40000,
+      maxPort: 49999,
+      announcedAddress: undefined,
+      heardThresholdDbov: -70,
+    });
     expect(c.reconnectGraceMs).toBe(30_000);
     expect(c.mediasoup.numWorkers).toBeGreaterThan(0);
   });
   it('an announced IP makes mediasoup listen on every interface', () => {
-    expect(loadConfig({ ...base, ANNOUNCED_IP: '203.0.113.7' }).rtc).toMatchObject({ listenIp: '0.0.0.0', announcedAddress: '203.0.113.7' });
+    expect(loadConfig({ ...base, ANNOUNCED_IP: '203.0.113.7' }).rtc).toMatchObject({
+      listenIp: '0.0.0.0',
+      announcedAddress: '203.0.113.7',
+    });
   });
   it('a missing or short secret stops the start with every problem listed', () => {
     expect(() => loadConfig({ REDIS_URL: base.REDIS_URL, JWT_SECRET: 'short' })).toThrow(ConfigError);
-    expect(() => loadConfig({ REDIS_URL: base.REDIS_URL, JWT_SECRET: 'short' })).toThrow(/JWT_SECRET[\s\S]*ADMIN_SECRET/);
+    expect(() => loadConfig({ REDIS_URL: base.REDIS_URL, JWT_SECRET: 'short' })).toThrow(
+      /JWT_SECRET[\s\S]*ADMIN_SECRET/,
+    );
   });
   it('an inverted RTC port range is refused', () => {
     expect(() => loadConfig({ ...base, RTC_MIN_PORT: '50000', RTC_MAX_PORT: '40000' })).toThrow(/RTC_MIN_PORT/);

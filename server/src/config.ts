@@ -46,7 +46,11 @@ const EnvSchema = z.object({
   /** How long a dropped participant keeps its place before it is removed. Default 30 s. */
   RECONNECT_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
   /** Default lifetime of invite tokens. Default 24 h. */
-  INVITE_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 3600),
+  INVITE_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(24 * 3600),
 });
 
 export interface Config {

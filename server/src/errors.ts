@@ -53,7 +53,10 @@ export class ConflictError extends ConcordError {
 }
 
 export class MediaError extends ConcordError {
-  constructor(message: string, code: typeof ErrorCode.MEDIA_ERROR | typeof ErrorCode.MEDIA_UNAVAILABLE = ErrorCode.MEDIA_ERROR) {
+  constructor(
+    message: string,
+    code: typeof ErrorCode.MEDIA_ERROR | typeof ErrorCode.MEDIA_UNAVAILABLE = ErrorCode.MEDIA_ERROR,
+  ) {
     super(code, message);
   }
 }

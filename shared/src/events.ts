@@ -1,11 +1,7 @@
 import type { Ack } from './errors.js';
 import type { Participant, ProducerInfo, Session } from './domain.js';
 import type { JoinSession } from './auth.js';
-import type {
-  ConsumerOptionsWire,
-  RouterRtpCapabilitiesOut,
-  TransportOptionsWire,
-} from './media.js';
+import type { ConsumerOptionsWire, RouterRtpCapabilitiesOut, TransportOptionsWire } from './media.js';
 import type { z } from 'zod';
 import type {
   ConnectTransportSchema,
@@ -100,19 +96,10 @@ type In<S extends z.ZodType> = z.input<S>;
 export interface ClientToServerEvents {
   'session:join': (payload: JoinSession, ack: Ack<SessionSnapshot>) => void;
   'session:leave': (payload: Record<string, never>, ack: Ack<null>) => void;
-  'media:getRouterRtpCapabilities': (
-    payload: Record<string, never>,
-    ack: Ack<RouterRtpCapabilitiesOut>,
-  ) => void;
-  'media:createTransport': (
-    payload: In<typeof CreateTransportSchema>,
-    ack: Ack<TransportOptionsWire>,
-  ) => void;
+  'media:getRouterRtpCapabilities': (payload: Record<string, never>, ack: Ack<RouterRtpCapabilitiesOut>) => void;
+  'media:createTransport': (payload: In<typeof CreateTransportSchema>, ack: Ack<TransportOptionsWire>) => void;
   'media:connectTransport': (payload: In<typeof ConnectTransportSchema>, ack: Ack<null>) => void;
-  'media:restartIce': (
-    payload: In<typeof RestartIceSchema>,
-    ack: Ack<TransportOptionsWire['iceParameters']>,
-  ) => void;
+  'media:restartIce': (payload: In<typeof RestartIceSchema>, ack: Ack<TransportOptionsWire['iceParameters']>) => void;
   'media:produce': (payload: In<typeof ProduceSchema>, ack: Ack<{ producerId: string }>) => void;
   'media:closeProducer': (payload: In<typeof ProducerRefSchema>, ack: Ack<null>) => void;
   'media:pauseProducer': (payload: In<typeof ProducerRefSchema>, ack: Ack<null>) => void;
@@ -168,7 +155,10 @@ export interface ClientToServerEvents {
   'issue:pin': (payload: In<typeof PinIssueSchema>, ack: Ack<null>) => void;
   'issue:assign': (payload: In<typeof AssignIssueSchema>, ack: Ack<null>) => void;
   'issue:link': (payload: In<typeof LinkIssueSchema>, ack: Ack<null>) => void;
-  'issues:list': (payload: Record<string, never>, ack: Ack<{ issues: Issue[]; settings: IssueSettings; seq: number; serverNow: number }>) => void;
+  'issues:list': (
+    payload: Record<string, never>,
+    ack: Ack<{ issues: Issue[]; settings: IssueSettings; seq: number; serverNow: number }>,
+  ) => void;
   /** Unresolved issues of earlier sessions of the same sites, waiting to be imported. */
   'issues:carryOver': (payload: Record<string, never>, ack: Ack<{ items: CarryOverItem[] }>) => void;
   'issues:importCarryOver': (payload: Record<string, never>, ack: Ack<{ imported: number }>) => void;
@@ -221,7 +211,12 @@ export interface ServerToClientEvents {
   /** The session's issue categories or time targets changed. */
   'issue:settings': (e: { settings: IssueSettings }) => void;
   /** To commanders, the chair and operators: an issue missed its time target. */
-  'issue:overdue': (e: { issueId: string; target: 'acknowledge' | 'decide'; title: string; urgency: Issue['urgency'] }) => void;
+  'issue:overdue': (e: {
+    issueId: string;
+    target: 'acknowledge' | 'decide';
+    title: string;
+    urgency: Issue['urgency'];
+  }) => void;
   /** To operators, twice a second. */
   'health:update': (e: HealthUpdate) => void;
   /** To operators and whoever holds the chair: an alarm was raised or cleared. */

@@ -3,7 +3,10 @@ import type { Ack } from './errors.js';
 import type { ClientToServerEvents, ServerToClientEvents } from './events.js';
 import type { SessionId, SiteId } from './ids.js';
 
-declare function emit<E extends keyof ClientToServerEvents>(event: E, ...args: Parameters<ClientToServerEvents[E]>): void;
+declare function emit<E extends keyof ClientToServerEvents>(
+  event: E,
+  ...args: Parameters<ClientToServerEvents[E]>
+): void;
 declare function on<E extends keyof ServerToClientEvents>(event: E, listener: ServerToClientEvents[E]): void;
 /** An ack that accepts any reply type, so only the payloads are under test. */
 declare const ack: Ack<any>; // eslint-disable-line @typescript-eslint/no-explicit-any

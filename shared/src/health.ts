@@ -19,7 +19,11 @@ export interface HealthThresholds {
   downAfterMs: number;
 }
 
-export const DEFAULT_HEALTH_THRESHOLDS: HealthThresholds = { degradedLossPct: 5, degradedRttMs: 400, downAfterMs: 5_000 };
+export const DEFAULT_HEALTH_THRESHOLDS: HealthThresholds = {
+  degradedLossPct: 5,
+  degradedRttMs: 400,
+  downAfterMs: 5_000,
+};
 
 /** Sent by each client every few seconds (it is also the client's heartbeat). */
 export const ClientStatsSchema = z.strictObject({
@@ -84,7 +88,14 @@ export interface Alarm {
 
 export interface ServerHealth {
   workers: { pid: number | null; alive: boolean; cpuMs: number | null; memoryKb: number | null; routers: number }[];
-  counts: { sessions: number; rooms: number; participants: number; transports: number; producers: number; consumers: number };
+  counts: {
+    sessions: number;
+    rooms: number;
+    participants: number;
+    transports: number;
+    producers: number;
+    consumers: number;
+  };
   eventLoopLagMs: number;
   redisRttMs: number | null;
 }

@@ -3,7 +3,13 @@ import { DEFAULT_HEALTH_THRESHOLDS as T } from './health.js';
 import { lossPercent, siteStatus, updateAlarms, type SiteSample } from './healthRules.js';
 
 const NOW = 1_900_000_000_000;
-const healthy: SiteSample = { everConnected: true, lastHeartbeatAt: NOW - 1000, lastMediaAt: NOW - 200, lossPct: 0.5, rttMs: 80 };
+const healthy: SiteSample = {
+  everConnected: true,
+  lastHeartbeatAt: NOW - 1000,
+  lastMediaAt: NOW - 200,
+  lossPct: 0.5,
+  rttMs: 80,
+};
 
 describe('site status', () => {
   it('a site with recent heartbeats and media and low loss and RTT is ok', () => {
@@ -17,13 +23,23 @@ describe('site status', () => {
   });
   it('no media and no heartbeat for 5 s makes it down; either one alone keeps it up', () => {
     const silentSince = NOW - 5_000;
-    expect(siteStatus({ ...healthy, lastHeartbeatAt: silentSince, lastMediaAt: silentSince }, T, NOW).status).toBe('down');
-    expect(siteStatus({ ...healthy, lastHeartbeatAt: silentSince, lastMediaAt: silentSince }, T, NOW - 1).status).toBe('ok');
+    expect(siteStatus({ ...healthy, lastHeartbeatAt: silentSince, lastMediaAt: silentSince }, T, NOW).status).toBe(
+      'down',
+    );
+    expect(siteStatus({ ...healthy, lastHeartbeatAt: silentSince, lastMediaAt: silentSince }, T, NOW - 1).status).toBe(
+      'ok',
+    );
     expect(siteStatus({ ...healthy, lastHeartbeatAt: silentSince }, T, NOW).status).toBe('ok');
     expect(siteStatus({ ...healthy, lastMediaAt: null }, T, NOW).status).toBe('ok');
   });
   it('a site nobody from has joined yet is down for "never connected"', () => {
-    expect(siteStatus({ everConnected: false, lastHeartbeatAt: null, lastMediaAt: null, lossPct: null, rttMs: null }, T, NOW)).toEqual({
+    expect(
+      siteStatus(
+        { everConnected: false, lastHeartbeatAt: null, lastMediaAt: null, lossPct: null, rttMs: null },
+        T,
+        NOW,
+      ),
+    ).toEqual({
       status: 'down',
       reasons: ['never_connected'],
     });
@@ -36,11 +52,26 @@ describe('site status', () => {
 describe('alarms', () => {
   let n = 0;
   const id = () => `alarm-${++n}`;
-  const daraa = (status: 'ok' | 'degraded' | 'down', reasons: string[] = []) => ({ siteId: 'daraa', siteName: 'Daraa', status, reasons });
+  const daraa = (status: 'ok' | 'degraded' | 'down', reasons: string[] = []) => ({
+    siteId: 'daraa',
+    siteName: 'Daraa',
+    status,
+    reasons,
+  });
 
   it('an alarm is raised with a timestamp when a site goes down, and cleared when it is back', () => {
     const down = updateAlarms([], [daraa('down', ['no_media', 'no_heartbeat'])], NOW, id);
-    expect(down.raised).toEqual([{ id: expect.any(String), siteId: 'daraa', siteName: 'Daraa', level: 'down', reasons: ['no_media', 'no_heartbeat'], raisedAt: NOW, clearedAt: null }]);
+    expect(down.raised).toEqual([
+      {
+        id: expect.any(String),
+        siteId: 'daraa',
+        siteName: 'Daraa',
+        level: 'down',
+        reasons: ['no_media', 'no_heartbeat'],
+        raisedAt: NOW,
+        clearedAt: null,
+      },
+    ]);
     const still = updateAlarms(down.open, [daraa('down', ['no_media', 'no_heartbeat'])], NOW + 1000, id);
     expect(still.raised).toEqual([]);
     expect(still.open).toEqual(down.open);

@@ -62,7 +62,15 @@ export function updateAlarms(
     if (current) {
       cleared.push({ ...current, clearedAt: now });
     }
-    const alarm: Alarm = { id: newId(), siteId: s.siteId, siteName: s.siteName, level: s.status, reasons: s.reasons, raisedAt: now, clearedAt: null };
+    const alarm: Alarm = {
+      id: newId(),
+      siteId: s.siteId,
+      siteName: s.siteName,
+      level: s.status,
+      reasons: s.reasons,
+      raisedAt: now,
+      clearedAt: null,
+    };
     raised.push(alarm);
     next.push(alarm);
   }
@@ -70,7 +78,10 @@ export function updateAlarms(
 }
 
 /** Loss in percent over an interval, from cumulative counters (null when nothing was expected). */
-export function lossPercent(prev: { lost: number; received: number } | null, cur: { lost: number; received: number }): number | null {
+export function lossPercent(
+  prev: { lost: number; received: number } | null,
+  cur: { lost: number; received: number },
+): number | null {
   if (!prev) {
     return null;
   }

@@ -81,13 +81,28 @@ export function applyIssueEvent(issue: Issue | null, e: IssueEvent): Issue {
     case 'review_started':
       return { ...next, status: 'in_review' };
     case 'decided':
-      return { ...next, status: 'decided', decidedAt: e.at, resolution: { kind: 'decided', text: e.decision, body: null } };
+      return {
+        ...next,
+        status: 'decided',
+        decidedAt: e.at,
+        resolution: { kind: 'decided', text: e.decision, body: null },
+      };
     case 'closed':
       return { ...next, status: 'closed', endedAt: e.at };
     case 'referred':
-      return { ...next, status: 'referred', endedAt: e.at, resolution: { kind: 'referred', text: e.note, body: e.body } };
+      return {
+        ...next,
+        status: 'referred',
+        endedAt: e.at,
+        resolution: { kind: 'referred', text: e.note, body: e.body },
+      };
     case 'rejected':
-      return { ...next, status: 'rejected', endedAt: e.at, resolution: { kind: 'rejected', text: e.reason, body: null } };
+      return {
+        ...next,
+        status: 'rejected',
+        endedAt: e.at,
+        resolution: { kind: 'rejected', text: e.reason, body: null },
+      };
     case 'pinned':
       return { ...next, pinned: e.pinned };
     case 'assigned':

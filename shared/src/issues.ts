@@ -9,7 +9,15 @@ export const UrgencySchema = z.enum(URGENCIES);
 export type Urgency = z.infer<typeof UrgencySchema>;
 
 /** raised → acknowledged → in_review → decided → closed; or referred / rejected. */
-export const ISSUE_STATUSES = ['raised', 'acknowledged', 'in_review', 'decided', 'closed', 'referred', 'rejected'] as const;
+export const ISSUE_STATUSES = [
+  'raised',
+  'acknowledged',
+  'in_review',
+  'decided',
+  'closed',
+  'referred',
+  'rejected',
+] as const;
 export const IssueStatusSchema = z.enum(ISSUE_STATUSES);
 export type IssueStatus = z.infer<typeof IssueStatusSchema>;
 
@@ -36,8 +44,17 @@ export type Actor = z.infer<typeof ActorSchema>;
 
 /** Time targets of one urgency, in seconds; a null decision target means "by the end of the session". */
 export const TargetSchema = z.strictObject({
-  acknowledgeSec: z.number().int().min(10).max(7 * 24 * 3600),
-  decideSec: z.number().int().min(10).max(30 * 24 * 3600).nullable(),
+  acknowledgeSec: z
+    .number()
+    .int()
+    .min(10)
+    .max(7 * 24 * 3600),
+  decideSec: z
+    .number()
+    .int()
+    .min(10)
+    .max(30 * 24 * 3600)
+    .nullable(),
 });
 export const IssueSettingsSchema = z.strictObject({
   categories: z.array(CategorySchema).min(1).max(30),
@@ -73,8 +90,20 @@ export const IssueEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('supported'), issueId: IssueIdSchema, at, by: ActorSchema, siteId: SiteIdSchema }),
   z.strictObject({ type: z.literal('acknowledged'), issueId: IssueIdSchema, at, by: ActorSchema }),
   z.strictObject({ type: z.literal('review_started'), issueId: IssueIdSchema, at, by: ActorSchema }),
-  z.strictObject({ type: z.literal('decided'), issueId: IssueIdSchema, at, by: ActorSchema, decision: z.string().min(1).max(8000) }),
-  z.strictObject({ type: z.literal('closed'), issueId: IssueIdSchema, at, by: ActorSchema, note: z.string().max(4000).nullable() }),
+  z.strictObject({
+    type: z.literal('decided'),
+    issueId: IssueIdSchema,
+    at,
+    by: ActorSchema,
+    decision: z.string().min(1).max(8000),
+  }),
+  z.strictObject({
+    type: z.literal('closed'),
+    issueId: IssueIdSchema,
+    at,
+    by: ActorSchema,
+    note: z.string().max(4000).nullable(),
+  }),
   z.strictObject({
     type: z.literal('referred'),
     issueId: IssueIdSchema,
@@ -83,7 +112,13 @@ export const IssueEventSchema = z.discriminatedUnion('type', [
     body: z.string().min(1).max(200),
     note: z.string().max(4000),
   }),
-  z.strictObject({ type: z.literal('rejected'), issueId: IssueIdSchema, at, by: ActorSchema, reason: z.string().min(1).max(4000) }),
+  z.strictObject({
+    type: z.literal('rejected'),
+    issueId: IssueIdSchema,
+    at,
+    by: ActorSchema,
+    reason: z.string().min(1).max(4000),
+  }),
   z.strictObject({ type: z.literal('pinned'), issueId: IssueIdSchema, at, by: ActorSchema, pinned: z.boolean() }),
   z.strictObject({
     type: z.literal('assigned'),
@@ -92,7 +127,13 @@ export const IssueEventSchema = z.discriminatedUnion('type', [
     by: ActorSchema,
     assignee: z.strictObject({ participantId: ParticipantIdSchema, displayName: z.string().min(1).max(80) }).nullable(),
   }),
-  z.strictObject({ type: z.literal('linked'), issueId: IssueIdSchema, at, by: ActorSchema, agendaItemId: AgendaItemIdSchema.nullable() }),
+  z.strictObject({
+    type: z.literal('linked'),
+    issueId: IssueIdSchema,
+    at,
+    by: ActorSchema,
+    agendaItemId: AgendaItemIdSchema.nullable(),
+  }),
   z.strictObject({
     type: z.literal('escalated'),
     issueId: IssueIdSchema,
@@ -153,8 +194,14 @@ export const RaiseIssueSchema = z.strictObject({
   urgency: UrgencySchema,
 });
 export const IssueRefSchema = z.strictObject({ issueId: IssueIdSchema });
-export const DecideIssueSchema = z.strictObject({ issueId: IssueIdSchema, decision: z.string().trim().min(1).max(8000) });
-export const CloseIssueSchema = z.strictObject({ issueId: IssueIdSchema, note: z.string().trim().max(4000).nullable().default(null) });
+export const DecideIssueSchema = z.strictObject({
+  issueId: IssueIdSchema,
+  decision: z.string().trim().min(1).max(8000),
+});
+export const CloseIssueSchema = z.strictObject({
+  issueId: IssueIdSchema,
+  note: z.string().trim().max(4000).nullable().default(null),
+});
 export const ReferIssueSchema = z.strictObject({
   issueId: IssueIdSchema,
   body: z.string().trim().min(1).max(200),
@@ -162,7 +209,10 @@ export const ReferIssueSchema = z.strictObject({
 });
 export const RejectIssueSchema = z.strictObject({ issueId: IssueIdSchema, reason: z.string().trim().min(1).max(4000) });
 export const PinIssueSchema = z.strictObject({ issueId: IssueIdSchema, pinned: z.boolean() });
-export const AssignIssueSchema = z.strictObject({ issueId: IssueIdSchema, participantId: ParticipantIdSchema.nullable() });
+export const AssignIssueSchema = z.strictObject({
+  issueId: IssueIdSchema,
+  participantId: ParticipantIdSchema.nullable(),
+});
 export const LinkIssueSchema = z.strictObject({ issueId: IssueIdSchema, agendaItemId: AgendaItemIdSchema.nullable() });
 
 /** Measured times of one issue (null while the step has not happened). */

@@ -14,7 +14,11 @@ export const AgendaItemSchema = z.strictObject({
   description: z.string().max(4000),
   presentingSiteId: SiteIdSchema.nullable(),
   /** Time allotted to the whole item. */
-  allotmentSec: z.number().int().min(0).max(24 * 3600),
+  allotmentSec: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600),
   /** Default speaking time for each floor turn during this item; null = the session default. */
   speakingTimeSec: z.number().int().min(10).max(3600).nullable(),
   status: AgendaItemStatusSchema,

@@ -11,7 +11,11 @@ const itemFields = {
   title: z.string().trim().min(1).max(200),
   description: z.string().max(4000),
   presentingSiteId: SiteIdSchema.nullable(),
-  allotmentSec: z.number().int().min(0).max(24 * 3600),
+  allotmentSec: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600),
   speakingTimeSec: z.number().int().min(10).max(3600).nullable(),
 };
 
@@ -49,7 +53,11 @@ export const FloorRequestPayloadSchema = z.strictObject({
 });
 export const FloorRequestRefSchema = z.strictObject({ requestId: z.string().min(1).max(64) });
 export const FloorGrantSchema = z.strictObject({ expectedVersion, requestId: z.string().min(1).max(64).nullable() });
-export const FloorMoveSchema = z.strictObject({ expectedVersion, requestId: z.string().min(1).max(64), toIndex: z.number().int().nonnegative() });
+export const FloorMoveSchema = z.strictObject({
+  expectedVersion,
+  requestId: z.string().min(1).max(64),
+  toIndex: z.number().int().nonnegative(),
+});
 export const FloorChairRefSchema = z.strictObject({ expectedVersion, requestId: z.string().min(1).max(64) });
 export const FloorExtendSchema = z.strictObject({ expectedVersion, seconds: z.number().int().min(5).max(1800) });
 export const FloorEndSchema = z.strictObject({ expectedVersion });

@@ -10,7 +10,8 @@ const NEXT_SESSION_STATUSES: Record<SessionStatus, readonly SessionStatus[]> = {
   adjourned: ['in_progress', 'closed'],
   closed: [],
 };
-export const canTransition = (from: SessionStatus, to: SessionStatus): boolean => NEXT_SESSION_STATUSES[from].includes(to);
+export const canTransition = (from: SessionStatus, to: SessionStatus): boolean =>
+  NEXT_SESSION_STATUSES[from].includes(to);
 export const nextSessionStatuses = (from: SessionStatus): readonly SessionStatus[] => NEXT_SESSION_STATUSES[from];
 
 // Pure readings of the proceedings that the server enforces and the client displays:
@@ -38,7 +39,10 @@ export interface FloorMember {
 
 /** Whether a queued request is this participant's own, or asks for its whole site. */
 export function isOwnRequest(request: FloorRequest, who: FloorMember): boolean {
-  return request.participantId === who.participantId || (request.forSite && request.siteId !== null && request.siteId === who.siteId);
+  return (
+    request.participantId === who.participantId ||
+    (request.forSite && request.siteId !== null && request.siteId === who.siteId)
+  );
 }
 
 /**

@@ -46,7 +46,12 @@ describe('media payloads', () => {
     ['object as codec parameter', { codecs: [{ ...opus, parameters: { x: { nested: true } } }] }],
     ['unknown encoding field', { codecs: [opus], encodings: [{ ssrc: 1, bogus: 1 }] }],
   ])('a produce request with %s is refused', (_name, rtpParameters) => {
-    const r = clientSchemas['media:produce'].safeParse({ transportId: uuid, kind: 'audio', source: 'mic', rtpParameters });
+    const r = clientSchemas['media:produce'].safeParse({
+      transportId: uuid,
+      kind: 'audio',
+      source: 'mic',
+      rtpParameters,
+    });
     expect(r.success).toBe(false);
   });
 
@@ -56,7 +61,10 @@ describe('media payloads', () => {
   });
 
   it('DTLS fingerprints need a known algorithm', () => {
-    const dtls = (algorithm: string) => ({ transportId: uuid, dtlsParameters: { role: 'client', fingerprints: [{ algorithm, value: 'AB:CD' }] } });
+    const dtls = (algorithm: string) => ({
+      transportId: uuid,
+      dtlsParameters: { role: 'client', fingerprints: [{ algorithm, value: 'AB:CD' }] },
+    });
     expect(clientSchemas['media:connectTransport'].safeParse(dtls('sha-256')).success).toBe(true);
     expect(clientSchemas['media:connectTransport'].safeParse(dtls('md5')).success).toBe(false);
   });
@@ -80,7 +88,16 @@ describe('joining', () => {
 });
 
 describe('token claims', () => {
-  const claims = { sub: 'inv_1', name: 'Daraa', sid: 'demo', site: 'daraa', role: 'member', iss: 'concord', iat: 1, exp: 2 };
+  const claims = {
+    sub: 'inv_1',
+    name: 'Daraa',
+    sid: 'demo',
+    site: 'daraa',
+    role: 'member',
+    iss: 'concord',
+    iat: 1,
+    exp: 2,
+  };
   it('a complete claim set is accepted', () => {
     expect(TokenClaimsSchema.safeParse(claims).success).toBe(true);
   });

@@ -29,7 +29,16 @@ function summarize(name: string, values: number[], note: string, unit = 'ms'): R
   const s = [...values].sort((a, b) => a - b);
   const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
   const r = (x: number) => Math.round(x * 100) / 100;
-  return { name, unit, samples: s.length, p50: r(q(0.5)), p95: r(q(0.95)), p99: r(q(0.99)), max: r(s[s.length - 1] ?? NaN), note };
+  return {
+    name,
+    unit,
+    samples: s.length,
+    p50: r(q(0.5)),
+    p95: r(q(0.95)),
+    p99: r(q(0.99)),
+    max: r(s[s.length - 1] ?? NaN),
+    note,
+  };
 }
 
 async function main(): Promise<void> {
@@ -50,7 +59,13 @@ async function main(): Promise<void> {
       joinTimes.push(performance.now() - t0);
       sockets.push(socket);
     }
-    rows.push(summarize('connect + session:join', joinTimes, `${JOINS} sequential joins (WebSocket handshake, token check, Redis writes, snapshot)`));
+    rows.push(
+      summarize(
+        'connect + session:join',
+        joinTimes,
+        `${JOINS} sequential joins (WebSocket handshake, token check, Redis writes, snapshot)`,
+      ),
+    );
 
     // 2. Everyone asks for the floor at once: time to each ack, and until the last client saw the final queue.
     const members: Joined[] = [];
@@ -65,7 +80,13 @@ async function main(): Promise<void> {
         return performance.now() - burstStart;
       }),
     );
-    rows.push(summarize('floor:request burst, ack', ackTimes, `${FLOOR_CLIENTS} clients at once; changes queued per session, Lua compare-and-set, full state broadcast to every client`));
+    rows.push(
+      summarize(
+        'floor:request burst, ack',
+        ackTimes,
+        `${FLOOR_CLIENTS} clients at once; changes queued per session, Lua compare-and-set, full state broadcast to every client`,
+      ),
+    );
     const seenAll = await new Promise<number>((resolve) => {
       const check = () => {
         if ([chair, ...members].every((m) => m.latest().queue.length === FLOOR_CLIENTS)) {
@@ -92,12 +113,26 @@ async function main(): Promise<void> {
     for (let i = 0; i < RAISES; i++) {
       const title = `Bench issue ${i}`;
       pending.set(title, performance.now());
-      data(await request(members[i % members.length]!.socket, 'issue:raise', { idempotencyKey: `bench-raise-${i}`, title, details: '', category: 'other', urgency: i % 10 === 0 ? 'critical' : 'routine' }));
+      data(
+        await request(members[i % members.length]!.socket, 'issue:raise', {
+          idempotencyKey: `bench-raise-${i}`,
+          title,
+          details: '',
+          category: 'other',
+          urgency: i % 10 === 0 ? 'critical' : 'routine',
+        }),
+      );
     }
     while (pending.size > 0) {
       await new Promise((r) => setTimeout(r, 5));
     }
-    rows.push(summarize('issue:raise → commander receives it', latencies, `${RAISES} raises, one at a time, from ${FLOOR_CLIENTS} members; idempotent Lua raise + stream append + broadcast to ${FLOOR_CLIENTS + JOINS + 2} sockets`));
+    rows.push(
+      summarize(
+        'issue:raise → commander receives it',
+        latencies,
+        `${RAISES} raises, one at a time, from ${FLOOR_CLIENTS} members; idempotent Lua raise + stream append + broadcast to ${FLOOR_CLIENTS + JOINS + 2} sockets`,
+      ),
+    );
 
     // 4. The operators' board: one health tick (stats of every producer and consumer, pure rules, push).
     const ticks: number[] = [];
@@ -106,7 +141,9 @@ async function main(): Promise<void> {
       await concord.signaling.monitor.tick();
       ticks.push(performance.now() - t0);
     }
-    rows.push(summarize('health monitor tick', ticks, `${JOINS + FLOOR_CLIENTS + 2} participants in one session (no media)`));
+    rows.push(
+      summarize('health monitor tick', ticks, `${JOINS + FLOOR_CLIENTS + 2} participants in one session (no media)`),
+    );
 
     for (const j of [chair, commander, ...members]) {
       sockets.push(j.socket);
@@ -126,7 +163,9 @@ async function main(): Promise<void> {
     '',
     '| measure | samples | p50 | p95 | p99 | max | unit | what |',
     '|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.name} | ${r.samples} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.max} | ${r.unit} | ${r.note} |`),
+    ...rows.map(
+      (r) => `| ${r.name} | ${r.samples} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.max} | ${r.unit} | ${r.note} |`,
+    ),
     '',
   ].join('\n');
   fs.writeFileSync(path.join(out, 'results.md'), table);

@@ -18,7 +18,12 @@ describe('the chair gives the floor and the media follows', () => {
     const res = await fetch(`${server().url}/api/sessions/${sid}/agenda`, {
       method: 'POST',
       headers: { authorization: `Bearer ${inviteFor(created, 'chair')}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Detainees: the Daraa list', presentingSiteId: 'daraa', allotmentSec: 900, speakingTimeSec: 10 }),
+      body: JSON.stringify({
+        title: 'Detainees: the Daraa list',
+        presentingSiteId: 'daraa',
+        allotmentSec: 900,
+        speakingTimeSec: 10,
+      }),
     });
     expect(res.status).toBe(201);
 
@@ -47,7 +52,11 @@ describe('the chair gives the floor and the media follows', () => {
     await chair.page.getByTestId('grant-next').click();
     await expect.poll(() => daraa.page.getByTestId('you-have-floor').isVisible()).toBe(true);
     await expect
-      .poll(() => homs.page.locator(`[data-testid="tile"][data-participant-id="${daraa.participantId}"]`).getAttribute('data-spotlight'))
+      .poll(() =>
+        homs.page
+          .locator(`[data-testid="tile"][data-participant-id="${daraa.participantId}"]`)
+          .getAttribute('data-spotlight'),
+      )
       .toBe('true');
     await expect.poll(() => homs.page.getByTestId('floor-speaker').textContent()).toContain('Daraa');
 
@@ -68,7 +77,9 @@ describe('the chair gives the floor and the media follows', () => {
     await screenshot(chair.page, 'floor-chair');
 
     // Daraa's countdown runs out: after the grace period the server cuts Daraa off.
-    await expect.poll(() => daraa.page.getByTestId('cut-off').isVisible(), { timeout: CUT_OFF_TIMEOUT_MS, interval: 500 }).toBe(true);
+    await expect
+      .poll(() => daraa.page.getByTestId('cut-off').isVisible(), { timeout: CUT_OFF_TIMEOUT_MS, interval: 500 })
+      .toBe(true);
     await expect.poll(() => daraa.page.getByTestId('toggle-mic').getAttribute('aria-pressed')).toBe('false');
     await expect.poll(() => homs.page.locator('[data-spotlight="true"]').count()).toBe(0);
     await screenshot(daraa.page, 'floor-daraa-cut-off');

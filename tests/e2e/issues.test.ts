@@ -24,7 +24,9 @@ describe('a critical issue from Homs reaches the commander and the decision come
     const raisedAt = Date.now();
     await form.getByTestId('raise-issue-submit').click();
 
-    const card = commander.page.locator('[data-testid="issue-card"][data-urgency="critical"]', { hasText: 'Checkpoint closed at Talbiseh' });
+    const card = commander.page.locator('[data-testid="issue-card"][data-urgency="critical"]', {
+      hasText: 'Checkpoint closed at Talbiseh',
+    });
     await card.waitFor();
     const seenAfterMs = Date.now() - raisedAt;
     fs.mkdirSync(resultsDir, { recursive: true });
@@ -40,7 +42,11 @@ describe('a critical issue from Homs reaches the commander and the decision come
 
     const homsCard = homs.page.locator('[data-testid="issue-card"]', { hasText: 'Checkpoint closed at Talbiseh' });
     await expect.poll(() => homsCard.getAttribute('data-status')).toBe('decided');
-    await expect.poll(async () => (await homs.page.getByText('Corridor reopened; military police escort from 11:00.').count()) > 0).toBe(true);
+    await expect
+      .poll(
+        async () => (await homs.page.getByText('Corridor reopened; military police escort from 11:00.').count()) > 0,
+      )
+      .toBe(true);
     await screenshot(homs.page, 'issues-homs-sees-decision');
 
     // The record agrees: raised, acknowledged, reviewed, decided, by whom.

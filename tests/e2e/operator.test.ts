@@ -25,22 +25,36 @@ describe('the operator sees a site fail and recover', () => {
     await expect.poll(() => tile.getAttribute('data-status'), { timeout: STATUS_CHANGE_TIMEOUT_MS }).toBe('ok');
     // Daraa's (fake) microphone is heard on the board.
     await expect
-      .poll(() => operator.page.evaluate(() => window.__concord?.health?.()?.sites.find((s) => s.siteId === 'daraa')?.lastHeardAt ?? null), { timeout: STATUS_CHANGE_TIMEOUT_MS })
+      .poll(
+        () =>
+          operator.page.evaluate(
+            () => window.__concord?.health?.()?.sites.find((s) => s.siteId === 'daraa')?.lastHeardAt ?? null,
+          ),
+        { timeout: STATUS_CHANGE_TIMEOUT_MS },
+      )
       .not.toBeNull();
     await screenshot(operator.page, 'operator-board-daraa-ok');
 
     const offlineAt = Date.now();
     await daraaContext.setOffline(true);
-    await expect.poll(() => tile.getAttribute('data-status'), { timeout: STATUS_CHANGE_TIMEOUT_MS, interval: 250 }).toBe('down');
+    await expect
+      .poll(() => tile.getAttribute('data-status'), { timeout: STATUS_CHANGE_TIMEOUT_MS, interval: 250 })
+      .toBe('down');
     const downAfterMs = Date.now() - offlineAt;
-    await expect.poll(() => operator.page.locator('[data-testid="alarm-entry"][data-site-id="daraa"][data-open="true"]').count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => operator.page.locator('[data-testid="alarm-entry"][data-site-id="daraa"][data-open="true"]').count())
+      .toBeGreaterThan(0);
     await screenshot(operator.page, 'operator-board-daraa-down');
 
     const onlineAt = Date.now();
     await daraaContext.setOffline(false);
-    await expect.poll(() => tile.getAttribute('data-status'), { timeout: RECOVERY_TIMEOUT_MS, interval: 250 }).toBe('ok');
+    await expect
+      .poll(() => tile.getAttribute('data-status'), { timeout: RECOVERY_TIMEOUT_MS, interval: 250 })
+      .toBe('ok');
     const recoveredAfterMs = Date.now() - onlineAt;
     await screenshot(operator.page, 'operator-board-daraa-recovered');
-    process.stdout.write(`operator e2e: Daraa down seen after ${downAfterMs} ms offline; ok again ${recoveredAfterMs} ms after coming back\n`);
+    process.stdout.write(
+      `operator e2e: Daraa down seen after ${downAfterMs} ms offline; ok again ${recoveredAfterMs} ms after coming back\n`,
+    );
   });
 });

@@ -8,7 +8,6 @@ import { inviteFor, joinAs, newSession } from '../support/sessions.js';
 describe('the agenda over HTTP', () => {
   const { server } = withServer();
 
-
   const call = async (token: string, method: string, path: string, body?: unknown) => {
     const res = await fetch(`${server().url}${path}`, {
       method,
@@ -33,19 +32,35 @@ describe('the agenda over HTTP', () => {
     });
     expect(added.status).toBe(201);
     const [update] = await live;
-    expect(update.proceedings.agenda[0]).toMatchObject({ title: 'Return of the displaced', presentingSiteId: 'homs', status: 'pending' });
+    expect(update.proceedings.agenda[0]).toMatchObject({
+      title: 'Return of the displaced',
+      presentingSiteId: 'homs',
+      status: 'pending',
+    });
 
-    const second = await call(TEST_ADMIN_SECRET, 'POST', `/api/sessions/${sid}/agenda`, { title: 'Services', allotmentSec: 600 });
+    const second = await call(TEST_ADMIN_SECRET, 'POST', `/api/sessions/${sid}/agenda`, {
+      title: 'Services',
+      allotmentSec: 600,
+    });
     expect(second.status).toBe(201);
     const firstId = String(added.json.ok && added.json.data['itemId']);
     const secondId = String(second.json.ok && second.json.data['itemId']);
 
-    expect((await call(chairToken, 'PATCH', `/api/sessions/${sid}/agenda/${firstId}`, { allotmentSec: 900 })).status).toBe(200);
-    expect((await call(chairToken, 'PUT', `/api/sessions/${sid}/agenda/order`, { itemIds: [secondId, firstId] })).status).toBe(200);
+    expect(
+      (await call(chairToken, 'PATCH', `/api/sessions/${sid}/agenda/${firstId}`, { allotmentSec: 900 })).status,
+    ).toBe(200);
+    expect(
+      (await call(chairToken, 'PUT', `/api/sessions/${sid}/agenda/order`, { itemIds: [secondId, firstId] })).status,
+    ).toBe(200);
     const read = await call(inviteFor(created, 'member', 'Daraa'), 'GET', `/api/sessions/${sid}/agenda`);
     expect(read.json).toMatchObject({
       ok: true,
-      data: { agenda: [{ id: secondId, title: 'Services' }, { id: firstId, allotmentSec: 900 }] },
+      data: {
+        agenda: [
+          { id: secondId, title: 'Services' },
+          { id: firstId, allotmentSec: 900 },
+        ],
+      },
     });
     expect((await call(chairToken, 'DELETE', `/api/sessions/${sid}/agenda/${secondId}`)).status).toBe(200);
     homs.socket.close();
@@ -55,11 +70,17 @@ describe('the agenda over HTTP', () => {
     const created = await newSession(server().url);
     const other = await newSession(server().url, 'Other');
     const sid = created.session.id;
-    const member = await call(inviteFor(created, 'member', 'Daraa'), 'POST', `/api/sessions/${sid}/agenda`, { title: 'x', allotmentSec: 60 });
+    const member = await call(inviteFor(created, 'member', 'Daraa'), 'POST', `/api/sessions/${sid}/agenda`, {
+      title: 'x',
+      allotmentSec: 60,
+    });
     expect(member).toMatchObject({ status: 403, json: { ok: false, error: { code: ErrorCode.FORBIDDEN } } });
     const stranger = await call(inviteFor(other, 'chair'), 'GET', `/api/sessions/${sid}/agenda`);
     expect(stranger).toMatchObject({ status: 403, json: { ok: false, error: { code: ErrorCode.FORBIDDEN } } });
-    const strangerChair = await call(inviteFor(other, 'chair'), 'POST', `/api/sessions/${sid}/agenda`, { title: 'x', allotmentSec: 60 });
+    const strangerChair = await call(inviteFor(other, 'chair'), 'POST', `/api/sessions/${sid}/agenda`, {
+      title: 'x',
+      allotmentSec: 60,
+    });
     expect(strangerChair.status).toBe(403);
     const anonymous = await fetch(`${server().url}/api/sessions/${sid}/agenda`);
     expect(anonymous.status).toBe(401);
@@ -69,11 +90,23 @@ describe('the agenda over HTTP', () => {
     const created = await newSession(server().url);
     const sid = created.session.id;
     const chair = inviteFor(created, 'chair');
-    for (const body of [{ title: '', allotmentSec: 60 }, { title: 'x', allotmentSec: -1 }, { title: 'x', allotmentSec: 60, presentingSiteId: 'aleppo' }, { title: 'x', allotmentSec: 60, extra: 1 }]) {
+    for (const body of [
+      { title: '', allotmentSec: 60 },
+      { title: 'x', allotmentSec: -1 },
+      { title: 'x', allotmentSec: 60, presentingSiteId: 'aleppo' },
+      { title: 'x', allotmentSec: 60, extra: 1 },
+    ]) {
       const res = await call(chair, 'POST', `/api/sessions/${sid}/agenda`, body);
-      expect(res, JSON.stringify(body)).toMatchObject({ status: 400, json: { ok: false, error: { code: ErrorCode.INVALID_PAYLOAD } } });
+      expect(res, JSON.stringify(body)).toMatchObject({
+        status: 400,
+        json: { ok: false, error: { code: ErrorCode.INVALID_PAYLOAD } },
+      });
     }
-    const stale = await call(chair, 'POST', `/api/sessions/${sid}/agenda`, { title: 'x', allotmentSec: 60, expectedVersion: 99 });
+    const stale = await call(chair, 'POST', `/api/sessions/${sid}/agenda`, {
+      title: 'x',
+      allotmentSec: 60,
+      expectedVersion: 99,
+    });
     expect(stale).toMatchObject({ status: 409, json: { ok: false, error: { code: ErrorCode.CONFLICT } } });
     const missing = await call(chair, 'DELETE', `/api/sessions/${sid}/agenda/item_nope`);
     expect(missing).toMatchObject({ status: 404, json: { ok: false, error: { code: ErrorCode.NOT_FOUND } } });

@@ -10,16 +10,25 @@ describe('the chair runs the session', () => {
   const { server, closeLater } = withServer();
   const track = async (p: Promise<Joined>) => closeLater(await p);
 
-
   /** A session with its chair and one member per site, an agenda item and one floor request. */
-  async function setup(): Promise<{ created: Created; chair: Joined; daraa: Joined; homs: Joined; operator: Joined; itemId: string; requestId: string }> {
+  async function setup(): Promise<{
+    created: Created;
+    chair: Joined;
+    daraa: Joined;
+    homs: Joined;
+    operator: Joined;
+    itemId: string;
+    requestId: string;
+  }> {
     const created = await newSession(server().url);
     const chair = await track(joinAs(server().url, inviteFor(created, 'chair')));
     const daraa = await track(joinAs(server().url, inviteFor(created, 'member', 'Daraa'), 'Amal'));
     const homs = await track(joinAs(server().url, inviteFor(created, 'member', 'Homs'), 'Omar'));
     const operator = await track(joinAs(server().url, inviteFor(created, 'operator')));
     const v0 = (await current(chair)).version;
-    const { itemId } = data(await request(chair.socket, 'agenda:add', { expectedVersion: v0, title: 'Detainees', allotmentSec: 600 }));
+    const { itemId } = data(
+      await request(chair.socket, 'agenda:add', { expectedVersion: v0, title: 'Detainees', allotmentSec: 600 }),
+    );
     const { requestId } = data(await request(daraa.socket, 'floor:request', { type: 'speak', forSite: false }));
     return { created, chair, daraa, homs, operator, itemId, requestId };
   }
@@ -30,8 +39,11 @@ describe('the chair runs the session', () => {
     expect(chair.latest().chair).toMatchObject({ displayName: 'Chair' });
   });
 
-  describe('authorisation: every chair action is refused to a member, an operator and another session\'s chair', () => {
-    type Action = [keyof ClientToServerEvents, (ids: { v: number; itemId: string; requestId: string; daraaId: string }) => unknown];
+  describe("authorisation: every chair action is refused to a member, an operator and another session's chair", () => {
+    type Action = [
+      keyof ClientToServerEvents,
+      (ids: { v: number; itemId: string; requestId: string; daraaId: string }) => unknown,
+    ];
     const actions: Action[] = [
       ['agenda:add', ({ v }) => ({ expectedVersion: v, title: 'x', allotmentSec: 60 })],
       ['agenda:edit', ({ v, itemId }) => ({ expectedVersion: v, itemId, title: 'renamed' })],
@@ -63,7 +75,10 @@ describe('the chair runs the session', () => {
       for (const actor of [s.homs, s.operator]) {
         for (const [event, payload] of actions) {
           const res = await requestRaw(actor.socket, event, payload(ids));
-          expect(res, `${event} ${JSON.stringify(payload(ids))}`).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
+          expect(res, `${event} ${JSON.stringify(payload(ids))}`).toMatchObject({
+            ok: false,
+            error: { code: ErrorCode.FORBIDDEN },
+          });
         }
       }
       expect(await current(s.chair)).toEqual(before);
@@ -75,7 +90,12 @@ describe('the chair runs the session', () => {
       const before = await current(s.chair);
       const other = await newSession(server().url, 'Other');
       const otherChair = await track(joinAs(server().url, inviteFor(other, 'chair')));
-      const ids = { v: (await current(otherChair)).version, itemId: s.itemId, requestId: s.requestId, daraaId: s.daraa.id };
+      const ids = {
+        v: (await current(otherChair)).version,
+        itemId: s.itemId,
+        requestId: s.requestId,
+        daraaId: s.daraa.id,
+      };
       for (const [event, payload] of actions) {
         // Whatever it does lands in its own session (or is refused): this one is untouched.
         await requestRaw(otherChair.socket, event, payload(ids));
@@ -86,7 +106,7 @@ describe('the chair runs the session', () => {
     });
   });
 
-  it('a member can withdraw only their own request; site A cannot withdraw site B\'s', async () => {
+  it("a member can withdraw only their own request; site A cannot withdraw site B's", async () => {
     const s = await setup();
     const refused = await request(s.homs.socket, 'floor:withdraw', { requestId: s.requestId });
     expect(refused).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
@@ -102,7 +122,9 @@ describe('the chair runs the session', () => {
       const site = ['Daraa', 'Damascus', 'Homs', 'Latakia'][i % 4]!;
       members.push(await track(joinAs(server().url, inviteFor(created, 'member', site), `Member ${i}`)));
     }
-    const acks = await Promise.all(members.map((m) => request(m.socket, 'floor:request', { type: 'speak', forSite: false })));
+    const acks = await Promise.all(
+      members.map((m) => request(m.socket, 'floor:request', { type: 'speak', forSite: false })),
+    );
     const requestIds = acks.map((a) => data(a).requestId);
     const final = await current(chair);
     expect(final.queue.map((q) => q.id).sort()).toEqual([...requestIds].sort());
@@ -130,14 +152,23 @@ describe('the chair runs the session', () => {
   it('giving the floor tells the speaker and is seen by everyone', async () => {
     const s = await setup();
     const granted = nextEvent(s.daraa.socket, 'floor:granted');
-    data(await request(s.chair.socket, 'floor:grant', { expectedVersion: (await current(s.chair)).version, requestId: null }));
+    data(
+      await request(s.chair.socket, 'floor:grant', {
+        expectedVersion: (await current(s.chair)).version,
+        requestId: null,
+      }),
+    );
     expect((await granted)[0]).toMatchObject({ requestId: s.requestId, forSite: false });
     await expect.poll(() => s.homs.latest().speaker?.request.participantId).toBe(s.daraa.id);
   });
 
   it('in floor mode other sites are muted and cannot unmute until the floor passes to them; the chair is exempt', async () => {
     const s = await setup();
-    const [daraaMic, homsMic, chairMic] = await Promise.all([publishMic(s.daraa), publishMic(s.homs), publishMic(s.chair)]);
+    const [daraaMic, homsMic, chairMic] = await Promise.all([
+      publishMic(s.daraa),
+      publishMic(s.homs),
+      publishMic(s.chair),
+    ]);
     const homsMuted = nextEvent(s.homs.socket, 'moderation:muted');
     let v = (await current(s.chair)).version;
     data(await request(s.chair.socket, 'floor:grant', { expectedVersion: v, requestId: s.requestId }));
@@ -151,7 +182,9 @@ describe('the chair runs the session', () => {
     // The floor passes to Homs: now Homs may unmute, and Daraa is muted.
     const { requestId } = data(await request(s.homs.socket, 'floor:request', { type: 'speak', forSite: false }));
     const daraaMuted = nextEvent(s.daraa.socket, 'moderation:muted');
-    data(await request(s.chair.socket, 'floor:grant', { expectedVersion: (await current(s.chair)).version, requestId }));
+    data(
+      await request(s.chair.socket, 'floor:grant', { expectedVersion: (await current(s.chair)).version, requestId }),
+    );
     await daraaMuted;
     expect(await request(s.homs.socket, 'media:resumeProducer', { producerId: homsMic })).toMatchObject({ ok: true });
   });
@@ -171,7 +204,10 @@ describe('the chair runs the session', () => {
     expect((await kicked)[0]).toMatchObject({ code: 'REMOVED' });
     const again = await connect(server().url, inviteFor(s.created, 'member', 'Homs'));
     closeLater(again);
-    expect(await request(again, 'session:join', { instanceId: s.homs.instanceId })).toMatchObject({ ok: false, error: { code: ErrorCode.REMOVED } });
+    expect(await request(again, 'session:join', { instanceId: s.homs.instanceId })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.REMOVED },
+    });
   });
 
   it('a locked session refuses newcomers but lets its participants reconnect', async () => {
@@ -179,7 +215,10 @@ describe('the chair runs the session', () => {
     data(await request(s.chair.socket, 'session:lock', { locked: true }));
     const newcomer = await connect(server().url, inviteFor(s.created, 'member', 'Latakia'));
     closeLater(newcomer);
-    expect(await request(newcomer, 'session:join', { instanceId: 'newcomer-1234' })).toMatchObject({ ok: false, error: { code: ErrorCode.SESSION_LOCKED } });
+    expect(await request(newcomer, 'session:join', { instanceId: 'newcomer-1234' })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.SESSION_LOCKED },
+    });
     s.daraa.socket.close();
     const back = await connect(server().url, inviteFor(s.created, 'member', 'Daraa'));
     closeLater(back);
@@ -192,7 +231,10 @@ describe('the chair runs the session', () => {
     const lobbyUpdate = nextEvent(s.chair.socket, 'lobby:updated', (e) => e.waiting.length > 0);
     const newcomer = await connect(server().url, inviteFor(s.created, 'member', 'Latakia'));
     closeLater(newcomer);
-    expect(await request(newcomer, 'session:join', { instanceId: 'lobby-newcomer' })).toMatchObject({ ok: false, error: { code: ErrorCode.IN_LOBBY } });
+    expect(await request(newcomer, 'session:join', { instanceId: 'lobby-newcomer' })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.IN_LOBBY },
+    });
     const [{ waiting }] = await lobbyUpdate;
     expect(waiting).toHaveLength(1);
     const admitted = nextEvent(newcomer, 'lobby:admitted');
@@ -204,10 +246,20 @@ describe('the chair runs the session', () => {
   it('the chair can be handed over; the former chair loses its rights', async () => {
     const s = await setup();
     const changed = nextEvent(s.daraa.socket, 'chair:changed');
-    data(await request(s.chair.socket, 'chair:handOver', { expectedVersion: (await current(s.chair)).version, participantId: s.daraa.id }));
+    data(
+      await request(s.chair.socket, 'chair:handOver', {
+        expectedVersion: (await current(s.chair)).version,
+        participantId: s.daraa.id,
+      }),
+    );
     expect((await changed)[0]).toEqual({ isChair: true });
     const v = (await current(s.chair)).version;
-    expect(await request(s.chair.socket, 'floor:extend', { expectedVersion: v, seconds: 30 })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
-    expect(await request(s.daraa.socket, 'floor:grant', { expectedVersion: v, requestId: null })).toMatchObject({ ok: true });
+    expect(await request(s.chair.socket, 'floor:extend', { expectedVersion: v, seconds: 30 })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.FORBIDDEN },
+    });
+    expect(await request(s.daraa.socket, 'floor:grant', { expectedVersion: v, requestId: null })).toMatchObject({
+      ok: true,
+    });
   });
 });

@@ -1,7 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HEALTH_THRESHOLDS, ErrorCode, SessionIdSchema, type ClientStats, type HealthUpdate } from '@concord/shared';
+import {
+  DEFAULT_HEALTH_THRESHOLDS,
+  ErrorCode,
+  SessionIdSchema,
+  type ClientStats,
+  type HealthUpdate,
+} from '@concord/shared';
 import { HEALTH_TICK_MS } from '../../server/src/health/monitor.js';
 import { AlarmStore } from '../../server/src/store/alarmStore.js';
 import { connect, data, nextEvent, request } from '../support/clients.js';
@@ -24,14 +30,17 @@ const REPORT: ClientStats = {
 const REPORT_INTERVAL_MS = 1_000;
 
 function reportEvery(j: Joined, stats: ClientStats = REPORT): () => void {
-  const timer = setInterval(() => void request(j.socket, 'stats:report', stats).catch(() => undefined), REPORT_INTERVAL_MS);
+  const timer = setInterval(
+    () => void request(j.socket, 'stats:report', stats).catch(() => undefined),
+    REPORT_INTERVAL_MS,
+  );
   void request(j.socket, 'stats:report', stats);
   return () => clearInterval(timer);
 }
 
 const siteOf = (u: HealthUpdate, siteId: string) => u.sites.find((s) => s.siteId === siteId);
 
-describe('operators see every site\'s health', () => {
+describe("operators see every site's health", () => {
   const { server, closeLater } = withServer();
 
   it('a site whose media and socket stop turns down within the 5 s rule, raises an alarm, and recovers when it returns', async () => {
@@ -47,8 +56,18 @@ describe('operators see every site\'s health', () => {
     stop();
     const silentAt = Date.now();
     daraa.socket.close();
-    const alarm = nextEvent(operator.socket, 'health:alarm', (e) => e.alarm.siteId === 'daraa' && e.alarm.clearedAt === null, 15_000);
-    const [down] = await nextEvent(operator.socket, 'health:update', (u) => siteOf(u, 'daraa')?.status === 'down', 15_000);
+    const alarm = nextEvent(
+      operator.socket,
+      'health:alarm',
+      (e) => e.alarm.siteId === 'daraa' && e.alarm.clearedAt === null,
+      15_000,
+    );
+    const [down] = await nextEvent(
+      operator.socket,
+      'health:update',
+      (u) => siteOf(u, 'daraa')?.status === 'down',
+      15_000,
+    );
     const detectedAfterMs = Date.now() - silentAt;
     expect(siteOf(down, 'daraa')?.reasons).toEqual(['no_media', 'no_heartbeat']);
     // The rule: 5 s of silence, seen at the next tick (the last report was up to one interval earlier).
@@ -59,12 +78,20 @@ describe('operators see every site\'s health', () => {
     const back = await connect(server().url, inviteFor(created, 'member', 'Daraa'));
     closeLater(back);
     data(await request(back, 'session:join', { instanceId: daraa.instanceId }));
-    const cleared = nextEvent(operator.socket, 'health:alarm', (e) => e.alarm.siteId === 'daraa' && e.alarm.clearedAt !== null, 15_000);
+    const cleared = nextEvent(
+      operator.socket,
+      'health:alarm',
+      (e) => e.alarm.siteId === 'daraa' && e.alarm.clearedAt !== null,
+      15_000,
+    );
     data(await request(back, 'stats:report', REPORT));
     await nextEvent(operator.socket, 'health:update', (u) => siteOf(u, 'daraa')?.status === 'ok', 15_000);
     await cleared;
     const log = await new AlarmStore(server().redis).log(sid);
-    expect(log.filter((a) => a.siteId === 'daraa').map((a) => (a.clearedAt === null ? 'raised' : 'cleared'))).toEqual(['cleared', 'raised']);
+    expect(log.filter((a) => a.siteId === 'daraa').map((a) => (a.clearedAt === null ? 'raised' : 'cleared'))).toEqual([
+      'cleared',
+      'raised',
+    ]);
   });
 
   it('a site reporting heavy loss or slow round trips is degraded', async () => {
@@ -91,21 +118,42 @@ describe('operators see every site\'s health', () => {
     await publishMic(daraa);
     data(await request(daraa.socket, 'floor:request', { type: 'speak', forSite: false }));
     data(await request(homs.socket, 'floor:request', { type: 'speak', forSite: false }));
-    const { issueId } = data(await request(daraa.socket, 'issue:raise', { idempotencyKey: 'health-keep-place', title: 'Keep my place', details: '', category: 'other', urgency: 'urgent' }));
-    const queueBefore = (await server().signaling.proceedings.get(SessionIdSchema.parse(created.session.id))).queue.map((q) => q.id);
+    const { issueId } = data(
+      await request(daraa.socket, 'issue:raise', {
+        idempotencyKey: 'health-keep-place',
+        title: 'Keep my place',
+        details: '',
+        category: 'other',
+        urgency: 'urgent',
+      }),
+    );
+    const queueBefore = (await server().signaling.proceedings.get(SessionIdSchema.parse(created.session.id))).queue.map(
+      (q) => q.id,
+    );
 
-    expect(await request(daraa.socket, 'health:setMediaMode', { siteId: 'daraa', mode: 'audio-only' })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
+    expect(await request(daraa.socket, 'health:setMediaMode', { siteId: 'daraa', mode: 'audio-only' })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.FORBIDDEN },
+    });
     const told = nextEvent(daraa.socket, 'media:mode');
     data(await request(operator.socket, 'health:setMediaMode', { siteId: 'daraa', mode: 'audio-only' }));
     expect((await told)[0]).toEqual({ mode: 'audio-only', by: 'operator' });
-    const [u] = await nextEvent(operator.socket, 'health:update', (x) => siteOf(x, 'daraa')?.mediaMode === 'audio-only');
+    const [u] = await nextEvent(
+      operator.socket,
+      'health:update',
+      (x) => siteOf(x, 'daraa')?.mediaMode === 'audio-only',
+    );
     expect(siteOf(u, 'daraa')?.mediaMode).toBe('audio-only');
 
     const backToFull = nextEvent(daraa.socket, 'media:mode', (e) => e.mode === 'full');
     data(await request(operator.socket, 'health:setMediaMode', { siteId: 'daraa', mode: 'full' }));
     await backToFull;
-    expect((await server().signaling.proceedings.get(SessionIdSchema.parse(created.session.id))).queue.map((q) => q.id)).toEqual(queueBefore);
-    expect((await server().signaling.issues.list(SessionIdSchema.parse(created.session.id))).map((i) => i.id)).toEqual([issueId]);
+    expect(
+      (await server().signaling.proceedings.get(SessionIdSchema.parse(created.session.id))).queue.map((q) => q.id),
+    ).toEqual(queueBefore);
+    expect((await server().signaling.issues.list(SessionIdSchema.parse(created.session.id))).map((i) => i.id)).toEqual([
+      issueId,
+    ]);
   });
 
   it('the board is for operators and the chair; members are refused', async () => {
@@ -113,9 +161,15 @@ describe('operators see every site\'s health', () => {
     const member = await joinAs(server().url, inviteFor(created, 'member', 'Latakia'));
     const chair = await joinAs(server().url, inviteFor(created, 'chair'));
     [member, chair].forEach((j) => closeLater(j));
-    expect(await request(member.socket, 'health:get', {})).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
+    expect(await request(member.socket, 'health:get', {})).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.FORBIDDEN },
+    });
     expect(await request(chair.socket, 'health:get', {})).toMatchObject({ ok: true });
-    expect(await request(member.socket, 'stats:report', { ...REPORT, roundTripTimeMs: -1 })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_PAYLOAD } });
+    expect(await request(member.socket, 'stats:report', { ...REPORT, roundTripTimeMs: -1 })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.INVALID_PAYLOAD },
+    });
   });
 
   it('GET /readyz is 200 when Redis and a worker are ready, and /metrics passes promtool check metrics', async () => {
@@ -128,7 +182,16 @@ describe('operators see every site\'s health', () => {
     const res = await fetch(`${server().url}/metrics`);
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
     const text = await res.text();
-    for (const name of ['concord_sessions', 'concord_participants', 'concord_site_status', 'concord_open_alarms', 'concord_worker_cpu_seconds', 'concord_worker_max_rss_bytes', 'concord_event_loop_lag_seconds', 'concord_redis_rtt_seconds']) {
+    for (const name of [
+      'concord_sessions',
+      'concord_participants',
+      'concord_site_status',
+      'concord_open_alarms',
+      'concord_worker_cpu_seconds',
+      'concord_worker_max_rss_bytes',
+      'concord_event_loop_lag_seconds',
+      'concord_redis_rtt_seconds',
+    ]) {
       expect(text).toContain(`# TYPE ${name} gauge`);
     }
     expect(text).toMatch(/concord_site_status\{session="[^"]+",site="damascus"\} 0/);

@@ -32,8 +32,13 @@ describe('the HTTP API', () => {
       ['operator', null],
     ]);
     expect(created.invites[0]?.url).toMatch(/\/join#token=/);
-    const info = await fetch(`${server().url}/api/session`, { headers: { authorization: `Bearer ${inviteFor(created, 'member', 'Homs')}` } });
-    expect(await info.json()).toMatchObject({ ok: true, data: { session: { id: created.session.id }, invite: { siteName: 'Homs', role: 'member' } } });
+    const info = await fetch(`${server().url}/api/session`, {
+      headers: { authorization: `Bearer ${inviteFor(created, 'member', 'Homs')}` },
+    });
+    expect(await info.json()).toMatchObject({
+      ok: true,
+      data: { session: { id: created.session.id }, invite: { siteName: 'Homs', role: 'member' } },
+    });
   });
 
   it('an invite can be issued for a chosen site and role, and only for sites of the session', async () => {
@@ -45,7 +50,11 @@ describe('the HTTP API', () => {
       ttlSeconds: 3600,
     });
     expect(ok.status).toBe(201);
-    const wrongSite = await admin.call('POST', `/api/admin/sessions/${created.session.id}/invites`, { role: 'member', siteId: 'daraa', displayName: 'x' });
+    const wrongSite = await admin.call('POST', `/api/admin/sessions/${created.session.id}/invites`, {
+      role: 'member',
+      siteId: 'daraa',
+      displayName: 'x',
+    });
     expect(wrongSite).toMatchObject({ status: 400, json: { ok: false, error: { code: ErrorCode.INVALID_PAYLOAD } } });
   });
 
@@ -56,7 +65,11 @@ describe('the HTTP API', () => {
 
   it('malformed bodies get 400 INVALID_PAYLOAD and change nothing', async () => {
     const id = uniqueId('s');
-    for (const body of [{ title: '' , sites: [{ name: 'A' }], id }, { title: 'x', sites: [], id }, { title: 'x', sites: [{ name: 'A' }], id, extra: 1 }]) {
+    for (const body of [
+      { title: '', sites: [{ name: 'A' }], id },
+      { title: 'x', sites: [], id },
+      { title: 'x', sites: [{ name: 'A' }], id, extra: 1 },
+    ]) {
       const res = await admin.call('POST', '/api/admin/sessions', body);
       expect(res).toMatchObject({ status: 400, json: { ok: false, error: { code: ErrorCode.INVALID_PAYLOAD } } });
     }

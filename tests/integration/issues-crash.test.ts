@@ -18,7 +18,13 @@ function raiseOnce(socket: TestSocket, key: string): Promise<RaiseReply | 'lost'
   const raw = socket as unknown as { timeout(ms: number): { emitWithAck(e: string, p: unknown): Promise<RaiseReply> } };
   return raw
     .timeout(RAISE_TIMEOUT_MS)
-    .emitWithAck('issue:raise', { idempotencyKey: key, title: `Crash ${key}`, details: '', category: 'other', urgency: 'urgent' })
+    .emitWithAck('issue:raise', {
+      idempotencyKey: key,
+      title: `Crash ${key}`,
+      details: '',
+      category: 'other',
+      urgency: 'urgent',
+    })
     .catch(() => 'lost' as const);
 }
 
@@ -64,7 +70,15 @@ describe('raises survive a crash of the server', () => {
         const socket = await connect(server.url, inviteFor(created, 'member', sites[mi]));
         data(await request(socket, 'session:join', { instanceId: m.instanceId }));
         for (const key of attempted[mi]!) {
-          const reply = data(await request(socket, 'issue:raise', { idempotencyKey: key, title: `Crash ${key}`, details: '', category: 'other', urgency: 'urgent' }));
+          const reply = data(
+            await request(socket, 'issue:raise', {
+              idempotencyKey: key,
+              title: `Crash ${key}`,
+              details: '',
+              category: 'other',
+              urgency: 'urgent',
+            }),
+          );
           const before = acked.get(key);
           if (before !== undefined) {
             // Acknowledged before the crash: found again, not created again.

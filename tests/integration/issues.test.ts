@@ -23,23 +23,47 @@ describe('the issue queue', () => {
     return { created, sid: SessionIdSchema.parse(created.session.id), chair, homs, daraa, commander, operator };
   }
 
-  it('members cannot acknowledge or decide; commanders and operators cannot raise in a site\'s name', async () => {
+  it("members cannot acknowledge or decide; commanders and operators cannot raise in a site's name", async () => {
     const s = await setup();
     const { issueId } = data(await raise(s.homs, 'Water station at Al-Waer', 'key-auth-0001', 'critical'));
     for (const actor of [s.homs, s.daraa, s.operator]) {
-      expect(await request(actor.socket, 'issue:acknowledge', { issueId })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
-      expect(await request(actor.socket, 'issue:decide', { issueId, decision: 'x' })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
-      expect(await request(actor.socket, 'issue:reject', { issueId, reason: 'x' })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
+      expect(await request(actor.socket, 'issue:acknowledge', { issueId })).toMatchObject({
+        ok: false,
+        error: { code: ErrorCode.FORBIDDEN },
+      });
+      expect(await request(actor.socket, 'issue:decide', { issueId, decision: 'x' })).toMatchObject({
+        ok: false,
+        error: { code: ErrorCode.FORBIDDEN },
+      });
+      expect(await request(actor.socket, 'issue:reject', { issueId, reason: 'x' })).toMatchObject({
+        ok: false,
+        error: { code: ErrorCode.FORBIDDEN },
+      });
     }
     for (const actor of [s.commander, s.operator, s.chair]) {
-      expect(await raise(actor, 'In a site\'s name', 'key-auth-0002')).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
+      expect(await raise(actor, "In a site's name", 'key-auth-0002')).toMatchObject({
+        ok: false,
+        error: { code: ErrorCode.FORBIDDEN },
+      });
     }
     // A member cannot name another site: the payload has no site field at all.
-    const named = await requestRaw(s.daraa.socket, 'issue:raise', { idempotencyKey: 'key-auth-0003', title: 'x', category: 'other', urgency: 'routine', siteId: 'homs' });
+    const named = await requestRaw(s.daraa.socket, 'issue:raise', {
+      idempotencyKey: 'key-auth-0003',
+      title: 'x',
+      category: 'other',
+      urgency: 'routine',
+      siteId: 'homs',
+    });
     expect(named).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_PAYLOAD } });
     // Triage is the chair's.
-    expect(await request(s.commander.socket, 'issue:pin', { issueId, pinned: true })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
-    expect(await request(s.homs.socket, 'issue:pin', { issueId, pinned: true })).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
+    expect(await request(s.commander.socket, 'issue:pin', { issueId, pinned: true })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.FORBIDDEN },
+    });
+    expect(await request(s.homs.socket, 'issue:pin', { issueId, pinned: true })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.FORBIDDEN },
+    });
     const issue = (await server().signaling.issues.list(s.sid)).find((i) => i.id === issueId);
     expect(issue).toMatchObject({ status: 'raised', pinned: false, timeline: [{ type: 'raised' }] });
   });
@@ -50,28 +74,51 @@ describe('the issue queue', () => {
     const early = await request(s.commander.socket, 'issue:decide', { issueId, decision: 'too soon' });
     expect(early).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_TRANSITION } });
     data(await request(s.commander.socket, 'issue:acknowledge', { issueId }));
-    const seen = nextEvent(s.homs.socket, 'issue:updated', (e) => e.issue.id === issueId && e.issue.status === 'decided');
+    const seen = nextEvent(
+      s.homs.socket,
+      'issue:updated',
+      (e) => e.issue.id === issueId && e.issue.status === 'decided',
+    );
     data(await request(s.commander.socket, 'issue:decide', { issueId, decision: 'Two tankers dispatched tonight' }));
     const [{ issue }] = await seen;
     expect(issue.resolution).toEqual({ kind: 'decided', text: 'Two tankers dispatched tonight', body: null });
     expect(issue.timeline.map((e) => e.type)).toEqual(['raised', 'acknowledged', 'review_started', 'decided']);
-    expect(await request(s.commander.socket, 'issue:acknowledge', { issueId })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_TRANSITION } });
+    expect(await request(s.commander.socket, 'issue:acknowledge', { issueId })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.INVALID_TRANSITION },
+    });
   });
 
   it('other sites support an issue once each, and the chair pins, links and assigns it', async () => {
     const s = await setup();
     const { issueId } = data(await raise(s.homs, 'Detainee list exchange', 'key-tri-0001'));
     data(await request(s.daraa.socket, 'issue:support', { issueId }));
-    expect(await request(s.daraa.socket, 'issue:support', { issueId })).toMatchObject({ ok: false, error: { code: ErrorCode.CONFLICT } });
-    expect(await request(s.homs.socket, 'issue:support', { issueId })).toMatchObject({ ok: false, error: { code: ErrorCode.CONFLICT } });
+    expect(await request(s.daraa.socket, 'issue:support', { issueId })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.CONFLICT },
+    });
+    expect(await request(s.homs.socket, 'issue:support', { issueId })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.CONFLICT },
+    });
     const v = (await current(s.chair)).version;
-    const { itemId } = data(await request(s.chair.socket, 'agenda:add', { expectedVersion: v, title: 'Detainees', allotmentSec: 600 }));
+    const { itemId } = data(
+      await request(s.chair.socket, 'agenda:add', { expectedVersion: v, title: 'Detainees', allotmentSec: 600 }),
+    );
     data(await request(s.chair.socket, 'issue:pin', { issueId, pinned: true }));
     data(await request(s.chair.socket, 'issue:link', { issueId, agendaItemId: itemId }));
     data(await request(s.chair.socket, 'issue:assign', { issueId, participantId: s.commander.id }));
-    expect(await request(s.chair.socket, 'issue:assign', { issueId, participantId: s.daraa.id })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_PAYLOAD } });
+    expect(await request(s.chair.socket, 'issue:assign', { issueId, participantId: s.daraa.id })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.INVALID_PAYLOAD },
+    });
     const issue = (await server().signaling.issues.list(s.sid)).find((i) => i.id === issueId);
-    expect(issue).toMatchObject({ supporters: ['daraa'], pinned: true, agendaItemId: itemId, assignee: { participantId: s.commander.id } });
+    expect(issue).toMatchObject({
+      supporters: ['daraa'],
+      pinned: true,
+      agendaItemId: itemId,
+      assignee: { participantId: s.commander.id },
+    });
   });
 
   it('50 concurrent raises, each also retried, give exactly 50 issues', async () => {
@@ -80,9 +127,14 @@ describe('the issue queue', () => {
     for (const site of ['Damascus', 'Latakia']) {
       members.push(await track(joinAs(server().url, inviteFor(s.created, 'member', site))));
     }
-    const attempts = Array.from({ length: 50 }, (_, k) => ({ member: members[k % members.length]!, key: `burst-${k.toString().padStart(4, '0')}` }));
+    const attempts = Array.from({ length: 50 }, (_, k) => ({
+      member: members[k % members.length]!,
+      key: `burst-${k.toString().padStart(4, '0')}`,
+    }));
     // Every raise is sent twice at once, as a client that timed out and retried would.
-    const replies = await Promise.all(attempts.flatMap((a) => [raise(a.member, `Burst ${a.key}`, a.key), raise(a.member, `Burst ${a.key}`, a.key)]));
+    const replies = await Promise.all(
+      attempts.flatMap((a) => [raise(a.member, `Burst ${a.key}`, a.key), raise(a.member, `Burst ${a.key}`, a.key)]),
+    );
     const results = replies.map((r) => data(r));
     expect(results.filter((r) => r.created)).toHaveLength(50);
     expect(new Set(results.map((r) => r.issueId)).size).toBe(50);
@@ -93,13 +145,24 @@ describe('the issue queue', () => {
     const s = await setup();
     const ids: string[] = [];
     for (let k = 0; k < 6; k++) {
-      ids.push(data(await raise(k % 2 ? s.homs : s.daraa, `Replay ${k}`, `replay-${k}-abcd`, k % 3 === 0 ? 'critical' : 'routine')).issueId);
+      ids.push(
+        data(
+          await raise(
+            k % 2 ? s.homs : s.daraa,
+            `Replay ${k}`,
+            `replay-${k}-abcd`,
+            k % 3 === 0 ? 'critical' : 'routine',
+          ),
+        ).issueId,
+      );
     }
     const [a, b, c, d] = ids as [string, string, string, string];
     data(await request(s.commander.socket, 'issue:acknowledge', { issueId: a }));
     data(await request(s.commander.socket, 'issue:decide', { issueId: a, decision: 'Agreed' }));
     data(await request(s.commander.socket, 'issue:close', { issueId: a, note: 'done' }));
-    data(await request(s.commander.socket, 'issue:refer', { issueId: b, body: 'Municipal council', note: 'local matter' }));
+    data(
+      await request(s.commander.socket, 'issue:refer', { issueId: b, body: 'Municipal council', note: 'local matter' }),
+    );
     data(await request(s.commander.socket, 'issue:reject', { issueId: c, reason: 'Duplicate of an earlier issue' }));
     data(await request(s.daraa.socket, 'issue:support', { issueId: d }));
     data(await request(s.chair.socket, 'issue:pin', { issueId: d, pinned: true }));
@@ -117,11 +180,17 @@ describe('the issue queue', () => {
       headers: { authorization: `Bearer ${TEST_ADMIN_SECRET}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         categories: ['detainees', 'other'],
-        targets: { critical: { acknowledgeSec: 10, decideSec: 60 }, urgent: { acknowledgeSec: 600, decideSec: 7200 }, routine: { acknowledgeSec: 3600, decideSec: null } },
+        targets: {
+          critical: { acknowledgeSec: 10, decideSec: 60 },
+          urgent: { acknowledgeSec: 600, decideSec: 7200 },
+          routine: { acknowledgeSec: 3600, decideSec: null },
+        },
       }),
     });
     expect(put.status).toBe(200);
-    const alerts = [s.commander, s.chair, s.operator].map((j) => nextEvent(j.socket, 'issue:overdue', () => true, 30_000));
+    const alerts = [s.commander, s.chair, s.operator].map((j) =>
+      nextEvent(j.socket, 'issue:overdue', () => true, 30_000),
+    );
     let memberAlerted = false;
     s.daraa.socket.on('issue:overdue', () => (memberAlerted = true));
     const { issueId } = data(await raise(s.homs, 'Shelling near the crossing', 'key-esc-0001', 'critical'));
@@ -139,7 +208,10 @@ describe('the issue queue', () => {
     const done = data(await raise(s.daraa, 'Settled matter', 'key-carry-002')).issueId;
     data(await request(s.commander.socket, 'issue:reject', { issueId: done, reason: 'settled locally' }));
     data(await request(s.chair.socket, 'session:setStatus', { status: 'closed' }));
-    expect(await request(s.chair.socket, 'session:setStatus', { status: 'open' })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_TRANSITION } });
+    expect(await request(s.chair.socket, 'session:setStatus', { status: 'open' })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.INVALID_TRANSITION },
+    });
 
     const next = await newSession(server().url, 'Follow-up session');
     const chair2 = await track(joinAs(server().url, inviteFor(next, 'chair')));
@@ -149,7 +221,11 @@ describe('the issue queue', () => {
     const { imported } = data(await request(chair2.socket, 'issues:importCarryOver', {}));
     expect(imported).toBeGreaterThanOrEqual(1);
     const issues = await server().signaling.issues.list(SessionIdSchema.parse(next.session.id));
-    expect(issues.find((i) => i.carriedFrom?.issueId === IssueIdSchema.parse(open))).toMatchObject({ title: 'Reconstruction permits', status: 'raised', siteId: 'homs' });
+    expect(issues.find((i) => i.carriedFrom?.issueId === IssueIdSchema.parse(open))).toMatchObject({
+      title: 'Reconstruction permits',
+      status: 'raised',
+      siteId: 'homs',
+    });
     // Imported once: a second import finds nothing.
     expect(data(await request(chair2.socket, 'issues:importCarryOver', {})).imported).toBe(0);
   });
@@ -158,13 +234,23 @@ describe('the issue queue', () => {
     const s = await setup();
     const { issueId } = data(await raise(s.homs, 'Report, with "quotes"', 'key-report-01', 'critical'));
     data(await request(s.commander.socket, 'issue:acknowledge', { issueId }));
-    const get = (token: string, path: string) => fetch(`${server().url}/api/sessions/${s.sid}/${path}`, { headers: { authorization: `Bearer ${token}` } });
-    const json = (await (await get(inviteFor(s.created, 'commander'), 'issues')).json()) as { ok: true; data: { summary: { total: number; acknowledge: { count: number } }; issues: { id: string; times: { timeToAcknowledgeMs: number } }[] } };
+    const get = (token: string, path: string) =>
+      fetch(`${server().url}/api/sessions/${s.sid}/${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const json = (await (await get(inviteFor(s.created, 'commander'), 'issues')).json()) as {
+      ok: true;
+      data: {
+        summary: { total: number; acknowledge: { count: number } };
+        issues: { id: string; times: { timeToAcknowledgeMs: number } }[];
+      };
+    };
     expect(json.data.summary).toMatchObject({ total: 1, acknowledge: { count: 1 } });
     expect(json.data.issues[0]?.times.timeToAcknowledgeMs).toBeGreaterThanOrEqual(0);
     const csv = await get(inviteFor(s.created, 'operator'), 'issues.csv');
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
-    const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = (await csv.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toMatch(/^id,title,site,category,urgency,status/);
     expect(lines[1]).toContain('"Report, with ""quotes"""');
     expect(lines[1]).toMatch(/acknowledged/);

@@ -12,7 +12,6 @@ interface HealthBody {
 describe('a mediasoup worker that dies', () => {
   const { server, closeLater } = withServer();
 
-
   it('is replaced, its sessions are told to re-establish media, and the server keeps serving', async () => {
     const created = await new AdminApi(server().url).createSession('Worker crash', ['Daraa', 'Homs'], uniqueId('s'));
     const daraa = await join(server().url, inviteFor(created, 'member', 'Daraa'));
@@ -32,7 +31,9 @@ describe('a mediasoup worker that dies', () => {
     }
 
     await expect
-      .poll(async () => ((await (await fetch(`${server().url}/healthz`)).json()) as HealthBody).workers[0], { timeout: 10_000 })
+      .poll(async () => ((await (await fetch(`${server().url}/healthz`)).json()) as HealthBody).workers[0], {
+        timeout: 10_000,
+      })
       .toMatchObject({ alive: true, respawns: 1 });
     const after = (await (await fetch(`${server().url}/healthz`)).json()) as HealthBody;
     expect(after.workers[0]?.pid).not.toBe(pid);
@@ -43,6 +44,8 @@ describe('a mediasoup worker that dies', () => {
     const send = data(await request(daraa.socket, 'media:createTransport', { direction: 'send' }));
     expect(send.iceCandidates.length).toBeGreaterThan(0);
     const snapshot = data(await request(homs.socket, 'session:join', { instanceId: homs.instanceId }));
-    expect(snapshot.participants.map((p) => p.id)).toEqual(expect.arrayContaining([daraa.snapshot.self.id, homs.snapshot.self.id]));
+    expect(snapshot.participants.map((p) => p.id)).toEqual(
+      expect.arrayContaining([daraa.snapshot.self.id, homs.snapshot.self.id]),
+    );
   });
 });

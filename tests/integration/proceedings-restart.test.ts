@@ -16,7 +16,9 @@ describe('the proceedings outlive the server process', () => {
       let v = (await current(chair)).version;
       data(await request(chair.socket, 'floor:settings', { expectedVersion: v, defaultSpeakingSec: 10, graceSec: 0 }));
       v = (await current(chair)).version;
-      const { itemId } = data(await request(chair.socket, 'agenda:add', { expectedVersion: v, title: 'Returns', allotmentSec: 900 }));
+      const { itemId } = data(
+        await request(chair.socket, 'agenda:add', { expectedVersion: v, title: 'Returns', allotmentSec: 900 }),
+      );
       data(await request(chair.socket, 'agenda:add', { expectedVersion: v + 1, title: 'Services', allotmentSec: 600 }));
       data(await request(chair.socket, 'agenda:start', { expectedVersion: v + 2, itemId }));
       data(await request(daraa.socket, 'floor:request', { type: 'speak', forSite: false }));
@@ -45,7 +47,10 @@ describe('the proceedings outlive the server process', () => {
 
       // The restarted server re-armed the floor clock: Daraa is cut off when time runs out.
       await expect
-        .poll(async () => data(await request(again, 'proceedings:get', {})).proceedings.lastCutOff?.participantId ?? null, { timeout: 20_000, interval: 500 })
+        .poll(
+          async () => data(await request(again, 'proceedings:get', {})).proceedings.lastCutOff?.participantId ?? null,
+          { timeout: 20_000, interval: 500 },
+        )
         .toBe(daraa.id);
       expect(data(await request(again, 'proceedings:get', {})).proceedings.speaker).toBeNull();
       again.close();

@@ -68,7 +68,11 @@ describe('joining a session', () => {
     const joined = nextEvent(first.socket, 'participant:joined', (e) => e.participant.siteId === 'damascus');
     const second = track(await join(concord.url, inviteFor(created, 'member', 'Damascus'), 'Rania Haddad'));
     const [event] = await joined;
-    expect(event.participant).toMatchObject({ id: second.snapshot.self.id, displayName: 'Rania Haddad', connection: 'connected' });
+    expect(event.participant).toMatchObject({
+      id: second.snapshot.self.id,
+      displayName: 'Rania Haddad',
+      connection: 'connected',
+    });
     expect(second.snapshot.participants.map((p) => p.id)).toContain(first.snapshot.self.id);
     expect(event.seq).toBeGreaterThan(first.snapshot.seq);
   });
@@ -100,15 +104,32 @@ describe('joining a session', () => {
       ['media:createTransport', { direction: 'sideways' }],
       ['media:createTransport', []],
       ['media:connectTransport', { transportId: 'not-a-uuid', dtlsParameters: { fingerprints: [] } }],
-      ['media:produce', { transportId: crypto.randomUUID(), kind: 'audio', source: 'mic', rtpParameters: { codecs: [] } }],
-      ['media:produce', { transportId: crypto.randomUUID(), kind: 'audio', source: 'mic', rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 999, clockRate: 48000 }] } }],
-      ['media:consume', { transportId: crypto.randomUUID(), producerId: crypto.randomUUID(), rtpCapabilities: { codecs: 'all' } }],
+      [
+        'media:produce',
+        { transportId: crypto.randomUUID(), kind: 'audio', source: 'mic', rtpParameters: { codecs: [] } },
+      ],
+      [
+        'media:produce',
+        {
+          transportId: crypto.randomUUID(),
+          kind: 'audio',
+          source: 'mic',
+          rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 999, clockRate: 48000 }] },
+        },
+      ],
+      [
+        'media:consume',
+        { transportId: crypto.randomUUID(), producerId: crypto.randomUUID(), rtpCapabilities: { codecs: 'all' } },
+      ],
       ['media:setConsumerLayers', { consumerId: crypto.randomUUID(), spatialLayer: -1 }],
       ['media:getRouterRtpCapabilities', { extra: true }],
     ];
     for (const [event, payload] of bad) {
       const res = await requestRaw(socket, event, payload);
-      expect(res, `${event} ${JSON.stringify(payload)}`).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_PAYLOAD } });
+      expect(res, `${event} ${JSON.stringify(payload)}`).toMatchObject({
+        ok: false,
+        error: { code: ErrorCode.INVALID_PAYLOAD },
+      });
     }
     // An event without an ack and an unknown event are ignored, not fatal.
     socket.emit('media:createTransport', { direction: 'send' }, undefined as never);
@@ -117,7 +138,7 @@ describe('joining a session', () => {
     expect(ok.ok).toBe(true);
   });
 
-  it('ids of another participant\'s transports, producers and consumers are refused', async () => {
+  it("ids of another participant's transports, producers and consumers are refused", async () => {
     const a = track(await join(concord.url, inviteFor(created, 'member', 'Daraa')));
     const b = track(await join(concord.url, inviteFor(created, 'member', 'Homs')));
     const aTransport = data(await request(a.socket, 'media:createTransport', { direction: 'send' }));
@@ -132,16 +153,26 @@ describe('joining a session', () => {
   });
 
   it('a client speaking another protocol version is refused with PROTOCOL_MISMATCH', async () => {
-    await expect(connect(concord.url, inviteFor(created, 'member', 'Daraa'), { protocolVersion: 999 })).rejects.toMatchObject({
+    await expect(
+      connect(concord.url, inviteFor(created, 'member', 'Daraa'), { protocolVersion: 999 }),
+    ).rejects.toMatchObject({
       data: { code: ErrorCode.PROTOCOL_MISMATCH },
     });
   });
 
   it('connections without a valid token are refused with a code', async () => {
     await expect(connect(concord.url, 'garbage')).rejects.toMatchObject({ data: { code: ErrorCode.UNAUTHENTICATED } });
-    await expect(connect(concord.url, '', { auth: { nothing: true } })).rejects.toMatchObject({ data: { code: ErrorCode.UNAUTHENTICATED } });
+    await expect(connect(concord.url, '', { auth: { nothing: true } })).rejects.toMatchObject({
+      data: { code: ErrorCode.UNAUTHENTICATED },
+    });
     const expired = concord.tokens.issue(
-      { sessionId: created.session.id, siteId: created.session.sites[0]!.id, role: 'member', displayName: 'x', ttlSeconds: 60 },
+      {
+        sessionId: created.session.id,
+        siteId: created.session.sites[0]!.id,
+        role: 'member',
+        displayName: 'x',
+        ttlSeconds: 60,
+      },
       Date.now() - 3_600_000,
     ).token;
     await expect(connect(concord.url, expired)).rejects.toMatchObject({ data: { code: ErrorCode.TOKEN_EXPIRED } });
@@ -175,7 +206,12 @@ describe('joining a session', () => {
     const transport = data(await request(a.socket, 'media:createTransport', { direction: 'send' }));
     const announced = nextEvent(b.socket, 'producer:new', (e) => e.participantId === a.snapshot.self.id);
     const { producerId } = data(
-      await request(a.socket, 'media:produce', { transportId: transport.id, kind: 'audio', source: 'mic', rtpParameters: OPUS_RTP_PARAMETERS }),
+      await request(a.socket, 'media:produce', {
+        transportId: transport.id,
+        kind: 'audio',
+        source: 'mic',
+        rtpParameters: OPUS_RTP_PARAMETERS,
+      }),
     );
     expect((await announced)[0]).toMatchObject({ producerId, kind: 'audio', source: 'mic', siteId: 'daraa' });
     const closed = nextEvent(b.socket, 'producer:closed', (e) => e.producerId === producerId);
@@ -213,7 +249,9 @@ describe('the session outlives the server process', () => {
       const { json } = await new AdminApi(server.url).call('GET', `/api/admin/sessions/${created.session.id}`);
       const after = data(json) as { session: Session; participants: { id: string; connection: string }[] };
       expect(after.session).toEqual(created.session);
-      expect(after.participants).toContainEqual(expect.objectContaining({ id: member.snapshot.self.id, connection: 'reconnecting' }));
+      expect(after.participants).toContainEqual(
+        expect.objectContaining({ id: member.snapshot.self.id, connection: 'reconnecting' }),
+      );
       // The invite issued before the restart still joins, and takes back the same place.
       const socket = await connect(server.url, inviteFor(created, 'member', 'Homs'));
       const snapshot = data(await request(socket, 'session:join', { instanceId: member.instanceId }));

@@ -70,14 +70,21 @@ export async function inbound(page: Page): Promise<InboundSample[]> {
 export async function bytesFrom(page: Page, participantId: string): Promise<{ audio: number; video: number }> {
   const samples = await inbound(page);
   const sum = (kind: 'audio' | 'video') =>
-    samples.filter((s) => s.participantId === participantId && s.kind === kind).reduce((n, s) => n + s.bytesReceived, 0);
+    samples
+      .filter((s) => s.participantId === participantId && s.kind === kind)
+      .reduce((n, s) => n + s.bytesReceived, 0);
   return { audio: sum('audio'), video: sum('video') };
 }
 
 /** The rendered size and play state of the remote video of one participant. */
-export async function remoteVideo(page: Page, participantId: string): Promise<{ width: number; height: number; playing: boolean } | null> {
+export async function remoteVideo(
+  page: Page,
+  participantId: string,
+): Promise<{ width: number; height: number; playing: boolean } | null> {
   return page.evaluate((id) => {
-    const v = document.querySelector<HTMLVideoElement>(`video[data-testid="remote-video"][data-participant-id="${id}"]`);
+    const v = document.querySelector<HTMLVideoElement>(
+      `video[data-testid="remote-video"][data-participant-id="${id}"]`,
+    );
     if (!v) {
       return null;
     }
@@ -97,14 +104,17 @@ export async function joinThroughUi(browser: Browser, url: string, name: string)
   const { page } = await newActor(browser, name);
   await page.goto(url);
   // The device check shows the camera before joining.
-  await expect.poll(() => page.locator('[data-testid="camera-preview"]').evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: MEDIA_TIMEOUT_MS }).toBeGreaterThan(0);
+  await expect
+    .poll(() => page.locator('[data-testid="camera-preview"]').evaluate((v: HTMLVideoElement) => v.videoWidth), {
+      timeout: MEDIA_TIMEOUT_MS,
+    })
+    .toBeGreaterThan(0);
   await page.getByTestId('join-button').click();
   await page.getByTestId('session-screen').waitFor({ timeout: MEDIA_TIMEOUT_MS });
   await expect.poll(() => page.evaluate(() => window.__concord?.state().participantId ?? null)).not.toBeNull();
   const participantId = await page.evaluate(() => window.__concord!.state().participantId!);
   return { page, participantId };
 }
-
 
 declare global {
   interface Window {

@@ -17,8 +17,11 @@ export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const REQUEST_TIMEOUT_MS = 10_000;
 const CONNECT_TIMEOUT_MS = 10_000;
 
-type AckResult<E extends keyof ClientToServerEvents> =
-  Parameters<ClientToServerEvents[E]>[1] extends (r: infer R) => void ? R : never;
+type AckResult<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends (
+  r: infer R,
+) => void
+  ? R
+  : never;
 
 /** Sends one request and resolves with the server's `{ ok, ... }` reply. */
 export async function request<E extends keyof ClientToServerEvents>(
@@ -55,7 +58,10 @@ export interface ConnectOptions {
 /** A connected Socket.IO client, or the connect_error's `data` when the server refuses it. */
 export async function connect(url: string, token: string, opts: ConnectOptions = {}): Promise<TestSocket> {
   const socket: TestSocket = io(url, {
-    auth: (opts.auth as Record<string, unknown> | undefined) ?? { token, protocolVersion: opts.protocolVersion ?? PROTOCOL_VERSION },
+    auth: (opts.auth as Record<string, unknown> | undefined) ?? {
+      token,
+      protocolVersion: opts.protocolVersion ?? PROTOCOL_VERSION,
+    },
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
@@ -86,7 +92,9 @@ export async function join(
 ): Promise<{ socket: TestSocket; snapshot: SessionSnapshot; instanceId: string }> {
   const socket = await connect(url, token);
   const instanceId = newInstanceId();
-  const snapshot = data(await request(socket, 'session:join', displayName ? { instanceId, displayName } : { instanceId }));
+  const snapshot = data(
+    await request(socket, 'session:join', displayName ? { instanceId, displayName } : { instanceId }),
+  );
   return { socket, snapshot, instanceId };
 }
 
@@ -129,8 +137,16 @@ export class AdminApi {
     return { status: res.status, json: (await res.json()) as Result<unknown> };
   }
 
-  async createSession(title: string, sites: string[], id?: string): Promise<{ session: Session; invites: InviteWire[] }> {
-    const { status, json } = await this.call('POST', '/api/admin/sessions', { title, sites: sites.map((name) => ({ name })), ...(id ? { id } : {}) });
+  async createSession(
+    title: string,
+    sites: string[],
+    id?: string,
+  ): Promise<{ session: Session; invites: InviteWire[] }> {
+    const { status, json } = await this.call('POST', '/api/admin/sessions', {
+      title,
+      sites: sites.map((name) => ({ name })),
+      ...(id ? { id } : {}),
+    });
     if (status !== 201 || !json.ok) {
       throw new Error(`createSession failed: ${status} ${JSON.stringify(json)}`);
     }

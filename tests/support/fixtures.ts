@@ -9,7 +9,10 @@ import { startTestServer } from './server.js';
  * The real server for a suite (started before, closed after), and a way to have the
  * suite's client sockets closed at the end.
  */
-export function withServer(): { server: () => Concord; closeLater: <T extends { socket: TestSocket } | TestSocket>(x: T) => T } {
+export function withServer(): {
+  server: () => Concord;
+  closeLater: <T extends { socket: TestSocket } | TestSocket>(x: T) => T;
+} {
   let concord: Concord | undefined;
   const sockets: TestSocket[] = [];
   beforeAll(async () => {

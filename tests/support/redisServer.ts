@@ -42,8 +42,22 @@ export class RedisServer {
   private async spawn(): Promise<void> {
     this.child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes',
-        '--appendfsync', 'always', '--save', '', '--daemonize', 'no'],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        this.dir,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--save',
+        '',
+        '--daemonize',
+        'no',
+      ],
       { stdio: 'ignore' },
     );
     const deadline = Date.now() + REDIS_START_TIMEOUT_MS;

@@ -7,7 +7,9 @@ export const SITES = ['Daraa', 'Damascus', 'Homs', 'Latakia'];
 /** A fake but valid Opus track description, enough for the SFU to create a producer. */
 export const OPUS_RTP_PARAMETERS = {
   mid: '0',
-  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: { useinbandfec: 1 } }],
+  codecs: [
+    { mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: { useinbandfec: 1 } },
+  ],
   headerExtensions: [],
   encodings: [{ ssrc: 22222222 }],
   rtcp: { cname: 'test', reducedSize: true },
@@ -36,7 +38,12 @@ export async function joinAs(url: string, token: string, name?: string): Promise
 export async function publishMic(j: Joined): Promise<string> {
   const transport = data(await request(j.socket, 'media:createTransport', { direction: 'send' }));
   return data(
-    await request(j.socket, 'media:produce', { transportId: transport.id, kind: 'audio', source: 'mic', rtpParameters: OPUS_RTP_PARAMETERS }),
+    await request(j.socket, 'media:produce', {
+      transportId: transport.id,
+      kind: 'audio',
+      source: 'mic',
+      rtpParameters: OPUS_RTP_PARAMETERS,
+    }),
   ).producerId;
 }
 

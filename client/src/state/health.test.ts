@@ -127,5 +127,4 @@ describe("the chair's health badge", () => {
     const dropped = applySummary([{ siteId: 'homs', status: 'down', reasons: ['no_media', 'no_heartbeat'] }]);
     expect(summaryCounts(dropped)).toEqual({ down: 1, degraded: 0, absent: 0 });
   });
-
 });

@@ -1,6 +1,8 @@
 import {
   DEFAULT_ISSUE_CATEGORIES,
+  ISSUE_STEPS,
   dueTimes,
+  mayTakeStep,
   isOpenIssue,
   orderIssues,
   overdue,
@@ -9,9 +11,9 @@ import {
   type IssueId,
   type IssueSettings,
   type IssueStatus,
+  type IssueStep as SharedIssueStep,
   type Participant,
   type ParticipantId,
-  type SessionStatus,
   type SiteId,
   type Urgency,
 } from '@concord/shared';
@@ -162,37 +164,15 @@ export function supportState(issue: Issue, self: Pick<Participant, 'role' | 'sit
 export const mayRaise = (self: Pick<Participant, 'role' | 'siteId'>): boolean =>
   self.role === 'member' && self.siteId !== null;
 
-export type IssueStep = 'acknowledge' | 'review' | 'decide' | 'refer' | 'reject' | 'close';
+/** A commander's (or the chair's) step on an issue; supporting is a member's, shown apart. */
+export type IssueStep = Exclude<SharedIssueStep, 'support'>;
 
-/**
- * The steps each status allows. A copy of the server's lifecycle (server/src/domain/issues.ts),
- * which shared/ does not export yet; the server still refuses a wrong step (INVALID_TRANSITION).
- */
-const STEPS_FROM: Record<IssueStatus, readonly IssueStep[]> = {
-  raised: ['acknowledge', 'refer', 'reject'],
-  acknowledged: ['review', 'decide', 'refer', 'reject'],
-  in_review: ['decide', 'refer', 'reject'],
-  decided: ['close'],
-  closed: [],
-  referred: [],
-  rejected: [],
-};
+/** The steps each status allows: the same table the server enforces (shared/src/issueRules.ts). */
+export const allowedSteps = (status: IssueStatus): readonly IssueStep[] =>
+  ISSUE_STEPS.filter((step): step is IssueStep => step !== 'support' && mayTakeStep(status, step));
 
-export const allowedSteps = (status: IssueStatus): readonly IssueStep[] => STEPS_FROM[status];
-
-/**
- * Where the chair may move the session next. A copy of the server's lifecycle
- * (server/src/domain/session.ts), which shared/ does not export yet.
- */
-const NEXT_SESSION_STATUSES: Record<SessionStatus, readonly SessionStatus[]> = {
-  scheduled: ['open', 'closed'],
-  open: ['in_progress', 'closed'],
-  in_progress: ['adjourned', 'closed'],
-  adjourned: ['in_progress', 'closed'],
-  closed: [],
-};
-
-export const nextSessionStatuses = (status: SessionStatus): readonly SessionStatus[] => NEXT_SESSION_STATUSES[status];
+/** Where the chair may move the session next (shared/src/rules.ts). */
+export { nextSessionStatuses } from '@concord/shared';
 
 const SECOND_MS = 1000;
 const MINUTE_MS = 60 * SECOND_MS;

@@ -18,12 +18,19 @@ const NOW = Date.UTC(2026, 10, 21, 9, 0, 0);
 describe('invite tokens', () => {
   it('a token the server issued verifies to its claims', () => {
     const { token } = tokens.issue(spec, NOW);
-    expect(tokens.verify(token, NOW + 1000)).toMatchObject({ sid: 'demo', site: 'daraa', role: 'member', name: 'Daraa' });
+    expect(tokens.verify(token, NOW + 1000)).toMatchObject({
+      sid: 'demo',
+      site: 'daraa',
+      role: 'member',
+      name: 'Daraa',
+    });
   });
 
   it('an expired token is refused with TOKEN_EXPIRED', () => {
     const { token } = tokens.issue(spec, NOW);
-    expect(() => tokens.verify(token, NOW + 3601_000)).toThrow(expect.objectContaining({ code: ErrorCode.TOKEN_EXPIRED }));
+    expect(() => tokens.verify(token, NOW + 3601_000)).toThrow(
+      expect.objectContaining({ code: ErrorCode.TOKEN_EXPIRED }),
+    );
   });
 
   it('a token signed with another secret is refused', () => {

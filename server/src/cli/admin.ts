@@ -15,7 +15,12 @@ const USAGE = `usage: npm run admin -- <command> [options]
 
 environment: CONCORD_URL (default http://localhost:3000), ADMIN_SECRET`;
 
-async function call<T>(cfg: { url: string; adminSecret: string }, method: string, path: string, body?: unknown): Promise<T> {
+async function call<T>(
+  cfg: { url: string; adminSecret: string },
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const res = await fetch(`${cfg.url}/api/admin${path}`, {
     method,
     headers: { authorization: `Bearer ${cfg.adminSecret}`, 'content-type': 'application/json' },
@@ -94,6 +99,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof ConfigError ? 'configuration: ' : ''}${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `${err instanceof ConfigError ? 'configuration: ' : ''}${err instanceof Error ? err.message : String(err)}\n`,
+  );
   process.exit(1);
 });

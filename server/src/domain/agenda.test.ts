@@ -1,13 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { AgendaItemIdSchema, ParticipantIdSchema, SiteIdSchema, itemRemainingMs, type Proceedings } from '@concord/shared';
+import {
+  AgendaItemIdSchema,
+  ParticipantIdSchema,
+  SiteIdSchema,
+  itemRemainingMs,
+  type Proceedings,
+} from '@concord/shared';
 import { addItem, deleteItem, editItem, finishItem, reorder, startItem } from './agenda.js';
 import { grant, requestFloor } from './floor.js';
 import { emptyProceedings } from './proceedings.js';
 
 const id = (s: string) => AgendaItemIdSchema.parse(s);
-const fields = (title: string, allotmentSec = 600) => ({ title, description: '', presentingSiteId: null, allotmentSec, speakingTimeSec: null });
+const fields = (title: string, allotmentSec = 600) => ({
+  title,
+  description: '',
+  presentingSiteId: null,
+  allotmentSec,
+  speakingTimeSec: null,
+});
 const T0 = 5_000_000;
-const withItems = (): Proceedings => addItem(addItem(addItem(emptyProceedings(), id('a'), fields('Ceasefire')), id('b'), fields('Detainees')), id('c'), fields('Returns'));
+const withItems = (): Proceedings =>
+  addItem(
+    addItem(addItem(emptyProceedings(), id('a'), fields('Ceasefire')), id('b'), fields('Detainees')),
+    id('c'),
+    fields('Returns'),
+  );
 
 describe('agenda editing', () => {
   it('items are added in order, or at a chosen place', () => {
@@ -15,8 +32,15 @@ describe('agenda editing', () => {
     expect(addItem(withItems(), id('d'), fields('Services'), 0).agenda[0]?.title).toBe('Services');
   });
   it('an item is edited in place', () => {
-    const p = editItem(withItems(), id('b'), { title: 'Detainees and missing persons', presentingSiteId: SiteIdSchema.parse('homs') });
-    expect(p.agenda[1]).toMatchObject({ title: 'Detainees and missing persons', presentingSiteId: 'homs', status: 'pending' });
+    const p = editItem(withItems(), id('b'), {
+      title: 'Detainees and missing persons',
+      presentingSiteId: SiteIdSchema.parse('homs'),
+    });
+    expect(p.agenda[1]).toMatchObject({
+      title: 'Detainees and missing persons',
+      presentingSiteId: 'homs',
+      status: 'pending',
+    });
   });
   it('reordering must list every item exactly once', () => {
     expect(reorder(withItems(), [id('c'), id('a'), id('b')]).agenda.map((i) => i.id)).toEqual(['c', 'a', 'b']);
@@ -45,7 +69,15 @@ describe('running the agenda', () => {
   });
   it('starting an item ends the previous speaker and clears the queue', () => {
     let p = startItem(withItems(), id('a'), T0);
-    const req = { id: 'r1', siteId: SiteIdSchema.parse('daraa'), participantId: ParticipantIdSchema.parse('p1'), displayName: 'Amal', forSite: false, type: 'speak' as const, requestedAt: T0 };
+    const req = {
+      id: 'r1',
+      siteId: SiteIdSchema.parse('daraa'),
+      participantId: ParticipantIdSchema.parse('p1'),
+      displayName: 'Amal',
+      forSite: false,
+      type: 'speak' as const,
+      requestedAt: T0,
+    };
     p = grant(requestFloor(p, req), null, T0 + 1_000);
     p = startItem(p, id('b'), T0 + 31_000);
     expect(p.speaker).toBeNull();
@@ -56,7 +88,11 @@ describe('running the agenda', () => {
     let p = startItem(withItems(), id('a'), T0);
     p = finishItem(p, id('a'), 'done', 'Ceasefire monitoring extended by 30 days', T0 + 300_000);
     expect(p.currentItemId).toBeNull();
-    expect(p.agenda[0]).toMatchObject({ status: 'done', outcome: 'Ceasefire monitoring extended by 30 days', elapsedMs: 300_000 });
+    expect(p.agenda[0]).toMatchObject({
+      status: 'done',
+      outcome: 'Ceasefire monitoring extended by 30 days',
+      elapsedMs: 300_000,
+    });
     expect(() => startItem(p, id('a'), T0)).toThrow(/already done/);
     expect(finishItem(p, id('c'), 'deferred', 'Next session', T0).agenda[2]?.status).toBe('deferred');
   });

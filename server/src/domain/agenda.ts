@@ -12,7 +12,10 @@ export function requireItem(p: Proceedings, id: AgendaItemId): AgendaItem {
   return item;
 }
 
-export type ItemFields = Pick<AgendaItem, 'title' | 'description' | 'presentingSiteId' | 'allotmentSec' | 'speakingTimeSec'>;
+export type ItemFields = Pick<
+  AgendaItem,
+  'title' | 'description' | 'presentingSiteId' | 'allotmentSec' | 'speakingTimeSec'
+>;
 
 export function addItem(p: Proceedings, id: AgendaItemId, fields: ItemFields, atIndex?: number): Proceedings {
   const item: AgendaItem = { id, ...fields, status: 'pending', outcome: null, startedAt: null, elapsedMs: 0 };
@@ -27,7 +30,10 @@ export function editItem(p: Proceedings, id: AgendaItemId, fields: Partial<ItemF
 
 /** New order: exactly the current item ids, rearranged. */
 export function reorder(p: Proceedings, ids: readonly AgendaItemId[]): Proceedings {
-  const same = ids.length === p.agenda.length && new Set(ids).size === ids.length && ids.every((id) => p.agenda.some((i) => i.id === id));
+  const same =
+    ids.length === p.agenda.length &&
+    new Set(ids).size === ids.length &&
+    ids.every((id) => p.agenda.some((i) => i.id === id));
   if (!same) {
     throw new ConcordError(ErrorCode.INVALID_PAYLOAD, 'the new order must list every agenda item exactly once');
   }
@@ -47,7 +53,9 @@ function pauseCurrent(p: Proceedings, now: number): Proceedings {
   return {
     ...p,
     agenda: p.agenda.map((i) =>
-      i.status === 'active' && i.startedAt !== null ? { ...i, status: 'pending', elapsedMs: i.elapsedMs + (now - i.startedAt), startedAt: null } : i,
+      i.status === 'active' && i.startedAt !== null
+        ? { ...i, status: 'pending', elapsedMs: i.elapsedMs + (now - i.startedAt), startedAt: null }
+        : i,
     ),
   };
 }

@@ -9,7 +9,19 @@ const pid = (s: string) => ParticipantIdSchema.parse(s);
 const base = emptyProceedings();
 const withSpeaker = (forSite: boolean, floorMode = true): Proceedings => {
   const p = { ...base, settings: { ...base.settings, floorMode } };
-  return grant(requestFloor(p, { id: 'r', siteId: site('daraa'), participantId: pid('amal'), displayName: 'Amal', forSite, type: 'speak', requestedAt: 0 }), null, 0);
+  return grant(
+    requestFloor(p, {
+      id: 'r',
+      siteId: site('daraa'),
+      participantId: pid('amal'),
+      displayName: 'Amal',
+      forSite,
+      type: 'speak',
+      requestedAt: 0,
+    }),
+    null,
+    0,
+  );
 };
 
 describe('who holds the chair', () => {
@@ -25,7 +37,10 @@ describe('who holds the chair', () => {
 });
 
 describe('microphones in floor mode', () => {
-  const who = (participantId: string, siteId: string | null) => ({ participantId: pid(participantId), siteId: siteId === null ? null : site(siteId) });
+  const who = (participantId: string, siteId: string | null) => ({
+    participantId: pid(participantId),
+    siteId: siteId === null ? null : site(siteId),
+  });
   it('outside floor mode everyone may speak', () => {
     expect(mayUseMic(withSpeaker(false, false), who('omar', 'homs'), false)).toBe(true);
   });

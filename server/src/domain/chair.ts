@@ -7,4 +7,3 @@ import type { Proceedings, Role } from '@concord/shared';
 export function holdsChair(p: Proceedings, subject: string, role: Role): boolean {
   return p.chair === null ? role === 'chair' : p.chair.subject === subject;
 }
-

@@ -24,7 +24,13 @@ const req = (site: string, type: FloorRequestType = 'speak', person = `${site}-1
 });
 const sites = (p: Proceedings) => p.queue.map((q) => q.siteId);
 const withRequests = (p: Proceedings, ...rs: FloorRequest[]) => rs.reduce(requestFloor, p);
-const fifo = emptyProceedings({ fairness: 'fifo', floorMode: false, autoAdvance: false, defaultSpeakingSec: 60, graceSec: 10 });
+const fifo = emptyProceedings({
+  fairness: 'fifo',
+  floorMode: false,
+  autoAdvance: false,
+  defaultSpeakingSec: 60,
+  graceSec: 10,
+});
 const alternate = { ...fifo, settings: { ...fifo.settings, fairness: 'alternate-sites' as const } };
 
 describe('queue order', () => {
@@ -34,7 +40,14 @@ describe('queue order', () => {
   });
 
   it('alternate-sites: no site gets a second turn while another site waits for its first', () => {
-    const p = withRequests(alternate, req('daraa'), req('daraa', 'speak', 'daraa-2'), req('homs'), req('latakia'), req('homs', 'speak', 'homs-2'));
+    const p = withRequests(
+      alternate,
+      req('daraa'),
+      req('daraa', 'speak', 'daraa-2'),
+      req('homs'),
+      req('latakia'),
+      req('homs', 'speak', 'homs-2'),
+    );
     expect(sites(p)).toEqual(['daraa', 'homs', 'latakia', 'daraa', 'homs']);
   });
 
@@ -47,8 +60,17 @@ describe('queue order', () => {
 
   it('points of order go first, in their own arrival order, under both rules', () => {
     for (const base of [fifo, alternate]) {
-      const p = withRequests(base, req('daraa'), req('homs'), req('latakia', 'point_of_order'), req('damascus', 'point_of_order'));
-      expect(p.queue.map((q) => `${q.siteId}:${q.type}`).slice(0, 2)).toEqual(['latakia:point_of_order', 'damascus:point_of_order']);
+      const p = withRequests(
+        base,
+        req('daraa'),
+        req('homs'),
+        req('latakia', 'point_of_order'),
+        req('damascus', 'point_of_order'),
+      );
+      expect(p.queue.map((q) => `${q.siteId}:${q.type}`).slice(0, 2)).toEqual([
+        'latakia:point_of_order',
+        'damascus:point_of_order',
+      ]);
     }
   });
 
@@ -71,7 +93,7 @@ describe('queue order', () => {
     expect(() => removeRequest(p, 'nope')).toThrow(/not found/);
   });
 
-  it('a new request lands after the chair\'s moves, not before them', () => {
+  it("a new request lands after the chair's moves, not before them", () => {
     let p = withRequests(fifo, req('daraa'), req('homs'));
     p = moveRequest(p, p.queue[1]!.id, 0);
     p = withRequests(p, req('latakia'));
@@ -86,7 +108,13 @@ describe('countdown, grace and cut-off', () => {
   it('a turn lasts the session default unless the current item sets its own', () => {
     expect(granted().speaker?.allottedMs).toBe(60_000);
     const id = AgendaItemIdSchema.parse('item-1');
-    let p = addItem(fifo, id, { title: 'Detainees', description: '', presentingSiteId: null, allotmentSec: 600, speakingTimeSec: 120 });
+    let p = addItem(fifo, id, {
+      title: 'Detainees',
+      description: '',
+      presentingSiteId: null,
+      allotmentSec: 600,
+      speakingTimeSec: 120,
+    });
     p = startItem(p, id, T0);
     p = grant(withRequests(p, req('daraa')), null, T0);
     expect(p.speaker?.allottedMs).toBe(120_000);

@@ -12,7 +12,6 @@ import { assertUnreachable } from './assert.js';
 // The floor: one speaker queue across all cities. Plain functions over plain data; the
 // caller passes the time, so countdowns and cut-offs are tested with an injected clock.
 
-
 const typeRank = (t: FloorRequestType): number => {
   switch (t) {
     case 'point_of_order':
@@ -44,7 +43,8 @@ export function insertionIndex(p: Proceedings, req: FloorRequest): number {
     case 'alternate-sites': {
       const rounds = roundsOf(p);
       const key = siteKey(req.siteId);
-      const myRound = (p.turns[key] ?? 0) + p.queue.filter((q) => typeRank(q.type) !== 0 && siteKey(q.siteId) === key).length;
+      const myRound =
+        (p.turns[key] ?? 0) + p.queue.filter((q) => typeRank(q.type) !== 0 && siteKey(q.siteId) === key).length;
       // After every request of an earlier or equal round (and after points of order).
       let index = 0;
       p.queue.forEach((q, i) => {
@@ -77,7 +77,9 @@ function roundsOf(p: Proceedings): Map<string, number> {
 
 export function requestFloor(p: Proceedings, req: FloorRequest): Proceedings {
   const duplicate = p.queue.find((q) =>
-    req.forSite ? q.forSite && q.siteId === req.siteId && q.type === req.type : q.participantId === req.participantId && q.type === req.type,
+    req.forSite
+      ? q.forSite && q.siteId === req.siteId && q.type === req.type
+      : q.participantId === req.participantId && q.type === req.type,
   );
   if (duplicate) {
     throw new ConflictError(req.forSite ? 'your site already asked for the floor' : 'you already asked for the floor');
@@ -131,7 +133,10 @@ export function endTurn(p: Proceedings, now: number): Proceedings {
     speaker: null,
     speakingTime: {
       bySite: { ...p.speakingTime.bySite, [site]: (p.speakingTime.bySite[site] ?? 0) + spoken },
-      byParticipant: { ...p.speakingTime.byParticipant, [person]: (p.speakingTime.byParticipant[person] ?? 0) + spoken },
+      byParticipant: {
+        ...p.speakingTime.byParticipant,
+        [person]: (p.speakingTime.byParticipant[person] ?? 0) + spoken,
+      },
     },
   };
 }
@@ -159,7 +164,6 @@ export function extend(p: Proceedings, seconds: number): Proceedings {
   }
   return { ...p, speaker: { ...p.speaker, allottedMs: p.speaker.allottedMs + seconds * 1000 } };
 }
-
 
 /** When the speaker is cut off: the end of the allotted time plus the grace period. */
 export function cutOffAt(p: Proceedings): number | null {

@@ -23,8 +23,18 @@ import {
 import { applyCommand, eventsFor, type IssueCommand } from './issues.js';
 
 const T0 = 1_800_000_000_000;
-const member: Actor = { participantId: ParticipantIdSchema.parse('p_homs'), displayName: 'Omar', role: 'member', siteId: SiteIdSchema.parse('homs') };
-const commander: Actor = { participantId: ParticipantIdSchema.parse('p_cmd'), displayName: 'Commander', role: 'commander', siteId: null };
+const member: Actor = {
+  participantId: ParticipantIdSchema.parse('p_homs'),
+  displayName: 'Omar',
+  role: 'member',
+  siteId: SiteIdSchema.parse('homs'),
+};
+const commander: Actor = {
+  participantId: ParticipantIdSchema.parse('p_cmd'),
+  displayName: 'Commander',
+  role: 'commander',
+  siteId: null,
+};
 
 let n = 0;
 function raised(urgency: Urgency = 'critical', at = T0, site = 'homs'): Issue {
@@ -92,16 +102,27 @@ describe('issue lifecycle', () => {
         if (allowed) {
           expect(() => eventsFor(issue, cmd, commander, T0)).not.toThrow();
         } else {
-          expect(() => eventsFor(issue, cmd, commander, T0)).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_TRANSITION }));
+          expect(() => eventsFor(issue, cmd, commander, T0)).toThrow(
+            expect.objectContaining({ code: ErrorCode.INVALID_TRANSITION }),
+          );
         }
       });
     }
   }
 
   it('deciding an acknowledged issue records the review on the way (two clicks for a commander)', () => {
-    const { issue, events } = applyCommand(inStatus('acknowledged'), { kind: 'decide', decision: 'Corridor reopened' }, commander, T0 + 5000);
+    const { issue, events } = applyCommand(
+      inStatus('acknowledged'),
+      { kind: 'decide', decision: 'Corridor reopened' },
+      commander,
+      T0 + 5000,
+    );
     expect(events.map((e) => e.type)).toEqual(['review_started', 'decided']);
-    expect(issue).toMatchObject({ status: 'decided', decidedAt: T0 + 5000, resolution: { kind: 'decided', text: 'Corridor reopened' } });
+    expect(issue).toMatchObject({
+      status: 'decided',
+      decidedAt: T0 + 5000,
+      resolution: { kind: 'decided', text: 'Corridor reopened' },
+    });
   });
 
   it('every step records who and when in the timeline', () => {
@@ -115,22 +136,42 @@ describe('issue lifecycle', () => {
     ]);
   });
 
-  it('a site supports another site\'s issue once, never its own', () => {
+  it("a site supports another site's issue once, never its own", () => {
     const i = raised();
     const daraa = SiteIdSchema.parse('daraa');
     const once = applyCommand(i, { kind: 'support', siteId: daraa }, member, T0).issue;
     expect(once.supporters).toEqual(['daraa']);
     expect(() => eventsFor(once, { kind: 'support', siteId: daraa }, member, T0)).toThrow(/already supports/);
-    expect(() => eventsFor(i, { kind: 'support', siteId: SiteIdSchema.parse('homs') }, member, T0)).toThrow(/own issue/);
-    expect(() => eventsFor(inStatus('closed'), { kind: 'support', siteId: daraa }, member, T0)).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_TRANSITION }));
+    expect(() => eventsFor(i, { kind: 'support', siteId: SiteIdSchema.parse('homs') }, member, T0)).toThrow(
+      /own issue/,
+    );
+    expect(() => eventsFor(inStatus('closed'), { kind: 'support', siteId: daraa }, member, T0)).toThrow(
+      expect.objectContaining({ code: ErrorCode.INVALID_TRANSITION }),
+    );
   });
 
   it('replaying the events rebuilds the same issue', () => {
     let issue = raised();
     const events: IssueEvent[] = [];
     const first = issue.timeline[0]!;
-    events.push({ type: 'raised', issueId: issue.id, at: first.at, by: member, title: issue.title, details: '', category: 'detainees', urgency: 'critical', siteId: issue.siteId, carriedFrom: null });
-    for (const cmd of [{ kind: 'support', siteId: SiteIdSchema.parse('daraa') }, { kind: 'acknowledge' }, { kind: 'pin', pinned: true }, { kind: 'decide', decision: 'ok' }] as IssueCommand[]) {
+    events.push({
+      type: 'raised',
+      issueId: issue.id,
+      at: first.at,
+      by: member,
+      title: issue.title,
+      details: '',
+      category: 'detainees',
+      urgency: 'critical',
+      siteId: issue.siteId,
+      carriedFrom: null,
+    });
+    for (const cmd of [
+      { kind: 'support', siteId: SiteIdSchema.parse('daraa') },
+      { kind: 'acknowledge' },
+      { kind: 'pin', pinned: true },
+      { kind: 'decide', decision: 'ok' },
+    ] as IssueCommand[]) {
       const r = applyCommand(issue, cmd, commander, T0 + events.length);
       issue = r.issue;
       events.push(...r.events);
@@ -140,16 +181,35 @@ describe('issue lifecycle', () => {
 });
 
 describe('queue order', () => {
-  it('urgency first, then supporting sites, then age; the chair\'s pin beats all; settled issues go last', () => {
+  it("urgency first, then supporting sites, then age; the chair's pin beats all; settled issues go last", () => {
     const routineOld = raised('routine', T0);
     const urgent = raised('urgent', T0 + 10);
     const criticalNew = raised('critical', T0 + 20);
-    const criticalSupported = step(raised('critical', T0 + 30), { kind: 'support', siteId: SiteIdSchema.parse('daraa') });
+    const criticalSupported = step(raised('critical', T0 + 30), {
+      kind: 'support',
+      siteId: SiteIdSchema.parse('daraa'),
+    });
     const criticalOld = raised('critical', T0 + 5);
     const pinnedRoutine = step(raised('routine', T0 + 40), { kind: 'pin', pinned: true });
     const decided = inStatus('decided');
-    const order = orderIssues([routineOld, urgent, criticalNew, decided, criticalSupported, criticalOld, pinnedRoutine]).map((i) => i.id);
-    expect(order).toEqual([pinnedRoutine.id, criticalSupported.id, criticalOld.id, criticalNew.id, urgent.id, routineOld.id, decided.id]);
+    const order = orderIssues([
+      routineOld,
+      urgent,
+      criticalNew,
+      decided,
+      criticalSupported,
+      criticalOld,
+      pinnedRoutine,
+    ]).map((i) => i.id);
+    expect(order).toEqual([
+      pinnedRoutine.id,
+      criticalSupported.id,
+      criticalOld.id,
+      criticalNew.id,
+      urgent.id,
+      routineOld.id,
+      decided.id,
+    ]);
   });
 });
 
@@ -176,11 +236,21 @@ describe('time targets and escalation', () => {
     expect(nextEscalationAt([inStatus('closed')], s)).toBeNull();
   });
   it('time to acknowledge and to decision are measured per issue and summarised', () => {
-    const a = step(step(raised('critical', T0), { kind: 'acknowledge' }, T0 + 30_000), { kind: 'decide', decision: 'ok' }, T0 + 90_000);
+    const a = step(
+      step(raised('critical', T0), { kind: 'acknowledge' }, T0 + 30_000),
+      { kind: 'decide', decision: 'ok' },
+      T0 + 90_000,
+    );
     const b = step(raised('urgent', T0), { kind: 'acknowledge' }, T0 + 50_000);
     expect(issueTimes(a)).toEqual({ timeToAcknowledgeMs: 30_000, timeToDecisionMs: 90_000 });
     expect(issueTimes(b)).toEqual({ timeToAcknowledgeMs: 50_000, timeToDecisionMs: null });
     const summary = summarizeIssues([a, b, raised('critical', T0)], s, T0 + 200_000);
-    expect(summary).toMatchObject({ total: 3, open: 2, overdue: 1, acknowledge: { count: 2, medianMs: 40_000, maxMs: 50_000 }, decision: { count: 1, medianMs: 90_000 } });
+    expect(summary).toMatchObject({
+      total: 3,
+      open: 2,
+      overdue: 1,
+      acknowledge: { count: 2, medianMs: 40_000, maxMs: 50_000 },
+      decision: { count: 1, medianMs: 90_000 },
+    });
   });
 });

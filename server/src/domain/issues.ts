@@ -28,7 +28,10 @@ export type IssueCommand =
   | { kind: 'link'; agendaItemId: Issue['agendaItemId'] };
 
 const refuse = (issue: Issue, step: string): never => {
-  throw new ConcordError(ErrorCode.INVALID_TRANSITION, `an issue that is ${issue.status.replace('_', ' ')} cannot be ${step}`);
+  throw new ConcordError(
+    ErrorCode.INVALID_TRANSITION,
+    `an issue that is ${issue.status.replace('_', ' ')} cannot be ${step}`,
+  );
 };
 
 /** Refuses a step the issue's status does not allow (the table is `mayTakeStep` in shared/). */
@@ -49,7 +52,7 @@ export function eventsFor(issue: Issue, cmd: IssueCommand, by: Actor, at: number
       requireStep(issue, 'review', 'put in review');
       return [{ type: 'review_started', ...base }];
     case 'decide':
-        requireStep(issue, 'decide', 'decided');
+      requireStep(issue, 'decide', 'decided');
       return [
         ...(issue.status === 'acknowledged' ? [{ type: 'review_started' as const, ...base }] : []),
         { type: 'decided', ...base, decision: cmd.decision },
@@ -84,7 +87,12 @@ export function eventsFor(issue: Issue, cmd: IssueCommand, by: Actor, at: number
 }
 
 /** Applies a command: the new issue and the events to append to the stream. */
-export function applyCommand(issue: Issue, cmd: IssueCommand, by: Actor, at: number): { issue: Issue; events: IssueEvent[] } {
+export function applyCommand(
+  issue: Issue,
+  cmd: IssueCommand,
+  by: Actor,
+  at: number,
+): { issue: Issue; events: IssueEvent[] } {
   const events = eventsFor(issue, cmd, by, at);
   return { issue: events.reduce<Issue>((i, e) => applyIssueEvent(i, e), issue), events };
 }

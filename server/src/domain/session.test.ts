@@ -3,9 +3,21 @@ import { ErrorCode, type TokenClaims } from '@concord/shared';
 import { canTransition, joinRefusal, newSession, participantLabel, siteIdsFor } from './session.js';
 
 const NOW = 1_700_000_000_000;
-const session = newSession({ id: 'demo', title: 'Joint session', siteNames: ['Daraa', 'Damascus', 'Homs', 'Latakia'] }, NOW);
-const claims = (over: Partial<TokenClaims> = {}): TokenClaims =>
-  ({ sub: 'inv_1', name: 'Daraa', sid: session.id, site: session.sites[0]!.id, role: 'member', iss: 'concord', iat: 1, exp: 2, ...over });
+const session = newSession(
+  { id: 'demo', title: 'Joint session', siteNames: ['Daraa', 'Damascus', 'Homs', 'Latakia'] },
+  NOW,
+);
+const claims = (over: Partial<TokenClaims> = {}): TokenClaims => ({
+  sub: 'inv_1',
+  name: 'Daraa',
+  sid: session.id,
+  site: session.sites[0]!.id,
+  role: 'member',
+  iss: 'concord',
+  iat: 1,
+  exp: 2,
+  ...over,
+});
 
 describe('sites', () => {
   it('site ids are readable and unique within a session', () => {
@@ -31,10 +43,14 @@ describe('who may join', () => {
     expect(joinRefusal(session, claims(), false)).toBeNull();
   });
   it('an invite naming a site outside the session is refused', () => {
-    expect(joinRefusal(session, claims({ site: 'aleppo' as TokenClaims['site'] }), false)).toMatchObject({ code: ErrorCode.FORBIDDEN });
+    expect(joinRefusal(session, claims({ site: 'aleppo' as TokenClaims['site'] }), false)).toMatchObject({
+      code: ErrorCode.FORBIDDEN,
+    });
   });
   it('nobody joins a closed session', () => {
-    expect(joinRefusal({ ...session, status: 'closed' }, claims({ role: 'chair' }), true)).toMatchObject({ code: ErrorCode.SESSION_CLOSED });
+    expect(joinRefusal({ ...session, status: 'closed' }, claims({ role: 'chair' }), true)).toMatchObject({
+      code: ErrorCode.SESSION_CLOSED,
+    });
   });
   it('a locked session admits only the chair and participants who already had a place', () => {
     const locked = { ...session, locked: true };

@@ -11,12 +11,17 @@ export function createMetrics(monitor: HealthMonitor): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'concord_' });
   // These default gauges end in _total, which Prometheus reserves for counters (promtool refuses them).
-  for (const name of ['concord_nodejs_active_handles_total', 'concord_nodejs_active_requests_total', 'concord_nodejs_active_resources_total']) {
+  for (const name of [
+    'concord_nodejs_active_handles_total',
+    'concord_nodejs_active_requests_total',
+    'concord_nodejs_active_resources_total',
+  ]) {
     registry.removeSingleMetric(name);
   }
 
   const view = () => monitor.metricsView();
-  const sites = () => view().sessions.flatMap(({ sessionId, update }) => (update?.sites ?? []).map((s) => ({ sessionId, s })));
+  const sites = () =>
+    view().sessions.flatMap(({ sessionId, update }) => (update?.sites ?? []).map((s) => ({ sessionId, s })));
 
   new Gauge({
     name: 'concord_sessions',
@@ -34,7 +39,10 @@ export function createMetrics(monitor: HealthMonitor): Registry {
     collect() {
       this.reset();
       for (const { sessionId, update } of view().sessions) {
-        const n = (update?.sites ?? []).reduce((a, s) => a + s.participants.filter((p) => p.connection === 'connected').length, 0);
+        const n = (update?.sites ?? []).reduce(
+          (a, s) => a + s.participants.filter((p) => p.connection === 'connected').length,
+          0,
+        );
         this.set({ session: sessionId }, n);
       }
     },
@@ -56,9 +64,15 @@ export function createMetrics(monitor: HealthMonitor): Registry {
       },
     });
   perSite('concord_site_status', 'Site status: 0 ok, 1 degraded, 2 down.', (s) => STATUS_VALUE[s.status]);
-  perSite('concord_site_packet_loss_ratio', 'Packet loss of the site (0-1).', (s) => (s.lossPct === null ? null : s.lossPct / 100));
-  perSite('concord_site_rtt_seconds', 'Round-trip time of the site.', (s) => (s.rttMs === null ? null : s.rttMs / 1000));
-  perSite('concord_site_jitter_seconds', 'Jitter of the site\'s media.', (s) => (s.jitterMs === null ? null : s.jitterMs / 1000));
+  perSite('concord_site_packet_loss_ratio', 'Packet loss of the site (0-1).', (s) =>
+    s.lossPct === null ? null : s.lossPct / 100,
+  );
+  perSite('concord_site_rtt_seconds', 'Round-trip time of the site.', (s) =>
+    s.rttMs === null ? null : s.rttMs / 1000,
+  );
+  perSite('concord_site_jitter_seconds', "Jitter of the site's media.", (s) =>
+    s.jitterMs === null ? null : s.jitterMs / 1000,
+  );
   perSite('concord_site_uplink_bitrate_bps', 'Bits per second the site sends.', (s) => s.uplinkBitrate);
   new Gauge({
     name: 'concord_open_alarms',
@@ -72,7 +86,11 @@ export function createMetrics(monitor: HealthMonitor): Registry {
       }
     },
   });
-  const perWorker = (name: string, help: string, pick: (w: NonNullable<ReturnType<typeof view>['server']>['workers'][number]) => number | null) =>
+  const perWorker = (
+    name: string,
+    help: string,
+    pick: (w: NonNullable<ReturnType<typeof view>['server']>['workers'][number]) => number | null,
+  ) =>
     new Gauge({
       name,
       help,
@@ -89,8 +107,12 @@ export function createMetrics(monitor: HealthMonitor): Registry {
       },
     });
   perWorker('concord_worker_up', 'Whether the mediasoup worker is alive.', (w) => (w.alive ? 1 : 0));
-  perWorker('concord_worker_cpu_seconds', 'CPU time the mediasoup worker used (user plus system).', (w) => (w.cpuMs === null ? null : w.cpuMs / 1000));
-  perWorker('concord_worker_max_rss_bytes', 'Peak resident memory of the mediasoup worker.', (w) => (w.memoryKb === null ? null : w.memoryKb * 1024));
+  perWorker('concord_worker_cpu_seconds', 'CPU time the mediasoup worker used (user plus system).', (w) =>
+    w.cpuMs === null ? null : w.cpuMs / 1000,
+  );
+  perWorker('concord_worker_max_rss_bytes', 'Peak resident memory of the mediasoup worker.', (w) =>
+    w.memoryKb === null ? null : w.memoryKb * 1024,
+  );
   new Gauge({
     name: 'concord_media_objects',
     help: 'mediasoup objects by kind.',

@@ -192,14 +192,25 @@ export class HealthMonitor {
   }
 
   private async serverHealth(): Promise<ServerHealth> {
-    const [workers, redisRtt, rooms] = await Promise.all([this.pool.status(), this.health.redisLatency(), this.rooms.all()]);
+    const [workers, redisRtt, rooms] = await Promise.all([
+      this.pool.status(),
+      this.health.redisLatency(),
+      this.rooms.all(),
+    ]);
     const usage = await Promise.all(
       this.pool.workers.map(async (w) => {
         const u = await w.getResourceUsage().catch(() => null);
         return { pid: w.pid, u };
       }),
     );
-    const counts = { sessions: this.sessions.size, rooms: rooms.length, participants: 0, transports: 0, producers: 0, consumers: 0 };
+    const counts = {
+      sessions: this.sessions.size,
+      rooms: rooms.length,
+      participants: 0,
+      transports: 0,
+      producers: 0,
+      consumers: 0,
+    };
     for (const r of rooms) {
       const c = r.counts();
       counts.participants += c.peers;
@@ -213,7 +224,13 @@ export class HealthMonitor {
     return {
       workers: workers.map((w) => {
         const u = usage.find((x) => x.pid === w.pid)?.u ?? null;
-        return { pid: w.pid, alive: w.alive, routers: w.routers, cpuMs: u ? u.ru_utime + u.ru_stime : null, memoryKb: u ? u.ru_maxrss : null };
+        return {
+          pid: w.pid,
+          alive: w.alive,
+          routers: w.routers,
+          cpuMs: u ? u.ru_utime + u.ru_stime : null,
+          memoryKb: u ? u.ru_maxrss : null,
+        };
       }),
       counts,
       eventLoopLagMs: Number.isFinite(lag) ? Math.round(lag * 100) / 100 : 0,
@@ -239,7 +256,14 @@ export class HealthMonitor {
     const scores: number[] = [];
     for (const p of peer.producers.values()) {
       const stats = (await p.getStats().catch(() => [])).filter((x) => x.type === 'inbound-rtp');
-      const cur = stats.reduce<Counters>((a, x) => ({ bytes: a.bytes + x.byteCount, lost: a.lost + x.packetsLost, received: a.received + x.packetCount }), { bytes: 0, lost: 0, received: 0 });
+      const cur = stats.reduce<Counters>(
+        (a, x) => ({
+          bytes: a.bytes + x.byteCount,
+          lost: a.lost + x.packetsLost,
+          received: a.received + x.packetCount,
+        }),
+        { bytes: 0, lost: 0, received: 0 },
+      );
       const prev = s.counters.get(p.id) ?? null;
       if (prev !== null && cur.bytes > prev.bytes && peer.siteId !== null) {
         s.lastMedia.set(peer.siteId, now);
@@ -270,7 +294,13 @@ export class HealthMonitor {
     };
   }
 
-  private compute(session: Session, s: SessionState, server: ServerHealth, media = new Map<ParticipantId, PeerSample>(), participants: Awaited<ReturnType<SessionStore['listParticipants']>> = []): HealthUpdate {
+  private compute(
+    session: Session,
+    s: SessionState,
+    server: ServerHealth,
+    media = new Map<ParticipantId, PeerSample>(),
+    participants: Awaited<ReturnType<SessionStore['listParticipants']>> = [],
+  ): HealthUpdate {
     const now = this.now();
     const sites: SiteHealth[] = session.sites.map((site) => {
       const people: ParticipantHealth[] = participants
@@ -334,13 +364,21 @@ export class HealthMonitor {
       }
       const [media, participants] = await Promise.all([this.sampleMedia(sid, s), this.store.listParticipants(sid)]);
       const update = this.compute(session, s, server, media, participants);
-      const changes = updateAlarms(s.openAlarms, update.sites.map((x) => ({ ...x, siteName: x.name })), update.at, () => `alm_${randomBytes(6).toString('base64url')}`);
+      const changes = updateAlarms(
+        s.openAlarms,
+        update.sites.map((x) => ({ ...x, siteName: x.name })),
+        update.at,
+        () => `alm_${randomBytes(6).toString('base64url')}`,
+      );
       s.openAlarms = changes.open;
       update.alarms = changes.open;
       s.last = update;
       await this.alarms.record(sid, changes.raised, changes.cleared);
       for (const alarm of [...changes.cleared, ...changes.raised]) {
-        this.log[alarm.clearedAt === null ? 'warn' : 'info']({ sessionId: sid, siteId: alarm.siteId, level: alarm.level, reasons: alarm.reasons }, alarm.clearedAt === null ? 'site alarm raised' : 'site alarm cleared');
+        this.log[alarm.clearedAt === null ? 'warn' : 'info'](
+          { sessionId: sid, siteId: alarm.siteId, level: alarm.level, reasons: alarm.reasons },
+          alarm.clearedAt === null ? 'site alarm raised' : 'site alarm cleared',
+        );
         this.io.to([operatorsRoom(sid), chairRoom(sid)]).emit('health:alarm', { alarm });
       }
       this.io.to(operatorsRoom(sid)).emit('health:update', update);
@@ -376,7 +414,10 @@ export class HealthMonitor {
 
   /** Everything the metrics endpoint reports, from the last tick. */
   metricsView(): { server: ServerHealth | null; sessions: { sessionId: SessionId; update: HealthUpdate | null }[] } {
-    return { server: this.lastServer, sessions: [...this.sessions].map(([sessionId, s]) => ({ sessionId, update: s.last })) };
+    return {
+      server: this.lastServer,
+      sessions: [...this.sessions].map(([sessionId, s]) => ({ sessionId, update: s.last })),
+    };
   }
 
   close(): void {

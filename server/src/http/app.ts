@@ -54,18 +54,27 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
 
-  app.get('/healthz', route(async (_req, res) => {
-    res.json(await health.report());
-  }));
-  app.get('/readyz', route(async (_req, res) => {
-    const report = await health.report();
-    res.status(report.status === 'ok' ? 200 : 503).json(report);
-  }));
+  app.get(
+    '/healthz',
+    route(async (_req, res) => {
+      res.json(await health.report());
+    }),
+  );
+  app.get(
+    '/readyz',
+    route(async (_req, res) => {
+      const report = await health.report();
+      res.status(report.status === 'ok' ? 200 : 503).json(report);
+    }),
+  );
 
-  app.get('/metrics', route(async (_req, res) => {
-    const registry = deps.metrics();
-    res.type(registry.contentType).send(await registry.metrics());
-  }));
+  app.get(
+    '/metrics',
+    route(async (_req, res) => {
+      const registry = deps.metrics();
+      res.type(registry.contentType).send(await registry.metrics());
+    }),
+  );
 
   const limiter = new RateLimiterMemory({ points: API_REQUESTS_PER_MINUTE, duration: 60 });
   const api = express.Router();
@@ -80,60 +89,79 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   // ---- admin ----
   const admin = express.Router();
   admin.use(requireAdmin(deps.adminSecret));
-  admin.post('/sessions', route(async (req, res) => {
-    const body = parse(CreateSessionBodySchema, req.body);
-    const session = newSession(
-      { id: body.id ?? `s_${randomBytes(6).toString('base64url')}`, title: body.title, siteNames: body.sites.map((s) => s.name) },
-      Date.now(),
-    );
-    if (!(await store.create(session))) {
-      throw new ConflictError(`a session with id ${session.id} already exists`);
-    }
-    log.info({ sessionId: session.id, sites: session.sites.length }, 'session created');
-    res.status(201).json(ok({ session, invites: defaultInvites(invites, session) }));
-  }));
-  admin.get('/sessions', route(async (_req, res) => {
-    res.json(ok(await store.list()));
-  }));
-  admin.get('/sessions/:sessionId', route(async (req, res) => {
-    const id = parse(SessionIdSchema, req.params['sessionId']);
-    const [session, participants] = await Promise.all([store.require(id), store.listParticipants(id)]);
-    res.json(ok({ session, participants }));
-  }));
-  admin.post('/sessions/:sessionId/invites', route(async (req, res) => {
-    const id = parse(SessionIdSchema, req.params['sessionId']);
-    const body = parse(CreateInviteBodySchema, req.body);
-    const session = await store.require(id);
-    if (body.siteId !== null && findSite(session, body.siteId) === null) {
-      throw new ValidationError(`siteId: ${body.siteId} is not a site of this session`);
-    }
-    if (body.role === 'member' && body.siteId === null) {
-      throw new ValidationError('siteId: a member invite must name a site');
-    }
-    res.status(201).json(ok(invites.invite({ sessionId: id, ...body })));
-  }));
+  admin.post(
+    '/sessions',
+    route(async (req, res) => {
+      const body = parse(CreateSessionBodySchema, req.body);
+      const session = newSession(
+        {
+          id: body.id ?? `s_${randomBytes(6).toString('base64url')}`,
+          title: body.title,
+          siteNames: body.sites.map((s) => s.name),
+        },
+        Date.now(),
+      );
+      if (!(await store.create(session))) {
+        throw new ConflictError(`a session with id ${session.id} already exists`);
+      }
+      log.info({ sessionId: session.id, sites: session.sites.length }, 'session created');
+      res.status(201).json(ok({ session, invites: defaultInvites(invites, session) }));
+    }),
+  );
+  admin.get(
+    '/sessions',
+    route(async (_req, res) => {
+      res.json(ok(await store.list()));
+    }),
+  );
+  admin.get(
+    '/sessions/:sessionId',
+    route(async (req, res) => {
+      const id = parse(SessionIdSchema, req.params['sessionId']);
+      const [session, participants] = await Promise.all([store.require(id), store.listParticipants(id)]);
+      res.json(ok({ session, participants }));
+    }),
+  );
+  admin.post(
+    '/sessions/:sessionId/invites',
+    route(async (req, res) => {
+      const id = parse(SessionIdSchema, req.params['sessionId']);
+      const body = parse(CreateInviteBodySchema, req.body);
+      const session = await store.require(id);
+      if (body.siteId !== null && findSite(session, body.siteId) === null) {
+        throw new ValidationError(`siteId: ${body.siteId} is not a site of this session`);
+      }
+      if (body.role === 'member' && body.siteId === null) {
+        throw new ValidationError('siteId: a member invite must name a site');
+      }
+      res.status(201).json(ok(invites.invite({ sessionId: id, ...body })));
+    }),
+  );
   api.use('/admin', admin);
 
   // ---- participants ----
-  api.get('/session', route(async (req, res) => {
-    const claims = participantClaims(req, deps.tokens);
-    const session = await store.require(claims.sid);
-    const site = findSite(session, claims.site);
-    if (claims.site !== null && site === null) {
-      throw new ForbiddenError('this invite names a site that is not part of the session');
-    }
-    const info: SessionInfoWire = {
-      session,
-      invite: {
-        role: claims.role,
-        siteId: claims.site,
-        siteName: site?.name ?? null,
-        displayName: claims.name,
-        expiresAt: claims.exp * 1000,
-      },
-    };
-    res.json(ok(info));
-  }));
+  api.get(
+    '/session',
+    route(async (req, res) => {
+      const claims = participantClaims(req, deps.tokens);
+      const session = await store.require(claims.sid);
+      const site = findSite(session, claims.site);
+      if (claims.site !== null && site === null) {
+        throw new ForbiddenError('this invite names a site that is not part of the session');
+      }
+      const info: SessionInfoWire = {
+        session,
+        invite: {
+          role: claims.role,
+          siteId: claims.site,
+          siteName: site?.name ?? null,
+          displayName: claims.name,
+          expiresAt: claims.exp * 1000,
+        },
+      };
+      res.json(ok(info));
+    }),
+  );
 
   api.use(
     '/sessions/:sessionId/agenda',
@@ -142,7 +170,13 @@ export function createHttpApp(deps: HttpDeps): express.Express {
 
   api.use(
     '/sessions/:sessionId',
-    issuesRouter({ store, tokens: deps.tokens, issues: deps.issues, proceedings: deps.proceedings, adminSecret: deps.adminSecret }),
+    issuesRouter({
+      store,
+      tokens: deps.tokens,
+      issues: deps.issues,
+      proceedings: deps.proceedings,
+      adminSecret: deps.adminSecret,
+    }),
   );
 
   api.use((_req, _res, next) => next(new ConcordError(ErrorCode.NOT_FOUND, 'no such endpoint')));

@@ -30,9 +30,28 @@ export interface IssuesApiDeps {
 }
 
 const CSV_COLUMNS = [
-  'id', 'title', 'site', 'category', 'urgency', 'status', 'raised_by', 'supporters', 'assignee', 'agenda_item',
-  'raised_at', 'acknowledged_at', 'decided_at', 'ended_at', 'time_to_acknowledge_s', 'time_to_decision_s',
-  'acknowledge_due', 'decide_due', 'overdue', 'escalated', 'resolution', 'timeline',
+  'id',
+  'title',
+  'site',
+  'category',
+  'urgency',
+  'status',
+  'raised_by',
+  'supporters',
+  'assignee',
+  'agenda_item',
+  'raised_at',
+  'acknowledged_at',
+  'decided_at',
+  'ended_at',
+  'time_to_acknowledge_s',
+  'time_to_decision_s',
+  'acknowledge_due',
+  'decide_due',
+  'overdue',
+  'escalated',
+  'resolution',
+  'timeline',
 ] as const;
 
 const iso = (ms: number | null): string => (ms === null ? '' : new Date(ms).toISOString());
@@ -69,9 +88,15 @@ export function issuesCsv(issues: Issue[], settings: IssueSettings, now: number)
       acknowledge_due: iso(due.acknowledgeBy),
       decide_due: iso(due.decideBy),
       overdue: [late.acknowledge ? 'acknowledge' : '', late.decide ? 'decide' : ''].filter(Boolean).join(' '),
-      escalated: [i.escalated.acknowledge ? 'acknowledge' : '', i.escalated.decide ? 'decide' : ''].filter(Boolean).join(' '),
-      resolution: i.resolution ? `${i.resolution.kind}: ${i.resolution.body ? `${i.resolution.body} — ` : ''}${i.resolution.text}` : '',
-      timeline: i.timeline.map((e) => `${iso(e.at)} ${e.type}${e.by ? ` by ${e.by}` : ''}${e.note ? ` (${e.note})` : ''}`).join('; '),
+      escalated: [i.escalated.acknowledge ? 'acknowledge' : '', i.escalated.decide ? 'decide' : '']
+        .filter(Boolean)
+        .join(' '),
+      resolution: i.resolution
+        ? `${i.resolution.kind}: ${i.resolution.body ? `${i.resolution.body} — ` : ''}${i.resolution.text}`
+        : '',
+      timeline: i.timeline
+        .map((e) => `${iso(e.at)} ${e.type}${e.by ? ` by ${e.by}` : ''}${e.note ? ` (${e.note})` : ''}`)
+        .join('; '),
     };
     return CSV_COLUMNS.map((c) => csvField(values[c])).join(',');
   });
@@ -115,7 +140,12 @@ export function issuesRouter(deps: IssuesApiDeps): express.Router {
         generatedAt: now,
         settings,
         summary: summarizeIssues(issues, settings, now),
-        issues: orderIssues(issues).map((i) => ({ ...i, times: issueTimes(i), due: dueTimes(i, settings), overdue: overdue(i, settings, now) })),
+        issues: orderIssues(issues).map((i) => ({
+          ...i,
+          times: issueTimes(i),
+          due: dueTimes(i, settings),
+          overdue: overdue(i, settings, now),
+        })),
       }),
     );
   });

@@ -27,7 +27,11 @@ export function isAdmin(req: Request, secret: string): boolean {
 export function requireAdmin(secret: string) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     const given = bearer(req);
-    next(given !== null && sameSecret(given, secret) ? undefined : new AuthError(ErrorCode.UNAUTHENTICATED, 'admin secret required'));
+    next(
+      given !== null && sameSecret(given, secret)
+        ? undefined
+        : new AuthError(ErrorCode.UNAUTHENTICATED, 'admin secret required'),
+    );
   };
 }
 

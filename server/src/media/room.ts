@@ -65,7 +65,11 @@ export class Room {
   ): Promise<Room> {
     const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { sessionId } });
     const observer = await router.createActiveSpeakerObserver({ interval: ACTIVE_SPEAKER_INTERVAL_MS });
-    const levels = await router.createAudioLevelObserver({ threshold: settings.heardThresholdDbov, interval: AUDIO_LEVEL_INTERVAL_MS, maxEntries: 16 });
+    const levels = await router.createAudioLevelObserver({
+      threshold: settings.heardThresholdDbov,
+      interval: AUDIO_LEVEL_INTERVAL_MS,
+      maxEntries: 16,
+    });
     const roomLog = log.child({ sessionId, routerId: router.id, workerPid: worker.pid });
     roomLog.info('media room opened');
     return new Room(sessionId, router, observer, levels, settings, listener, roomLog);

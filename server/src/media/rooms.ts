@@ -43,7 +43,8 @@ export class RoomRegistry {
     // spread would not copy.
     const listener: RoomListener = {
       producerClosed: (room, producerId) => this.listener.producerClosed(room, producerId),
-      consumerClosed: (room, participantId, consumerId) => this.listener.consumerClosed(room, participantId, consumerId),
+      consumerClosed: (room, participantId, consumerId) =>
+        this.listener.consumerClosed(room, participantId, consumerId),
       activeSpeaker: (room, speaker) => this.listener.activeSpeaker(room, speaker),
       heard: (room, siteId) => this.listener.heard(room, siteId),
       closed: (room, reason) => {

@@ -23,10 +23,13 @@ export class FloorClock {
     if (at === null) {
       return;
     }
-    const timer = setTimeout(() => {
-      this.timers.delete(sessionId);
-      this.onDue(sessionId);
-    }, Math.min(Math.max(0, at - this.now()), MAX_TIMER_MS));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(sessionId);
+        this.onDue(sessionId);
+      },
+      Math.min(Math.max(0, at - this.now()), MAX_TIMER_MS),
+    );
     this.timers.set(sessionId, timer);
   }
 

@@ -14,8 +14,11 @@ import type { Logger } from '../logger.js';
 import type { ConcordSocket } from './types.js';
 
 /** The data type an event's ack carries. */
-export type AckData<E extends keyof ClientToServerEvents> =
-  Parameters<ClientToServerEvents[E]>[1] extends (r: Result<infer T>) => void ? T : never;
+export type AckData<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends (
+  r: Result<infer T>,
+) => void
+  ? T
+  : never;
 
 /** A handler may answer at once or later; what it throws becomes the coded error of the ack. */
 export type Handler<E extends ClientEvent> = (payload: ClientPayload<E>) => Promise<AckData<E>> | AckData<E>;

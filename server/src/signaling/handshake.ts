@@ -16,7 +16,9 @@ export function handshakeMiddleware(tokens: TokenService) {
   return (socket: ConcordSocket, next: (err?: Error) => void): void => {
     const auth = HandshakeAuthSchema.safeParse(socket.handshake.auth);
     if (!auth.success) {
-      next(refusal({ code: ErrorCode.UNAUTHENTICATED, message: 'the handshake must carry { token, protocolVersion }' }));
+      next(
+        refusal({ code: ErrorCode.UNAUTHENTICATED, message: 'the handshake must carry { token, protocolVersion }' }),
+      );
       return;
     }
     if (auth.data.protocolVersion !== PROTOCOL_VERSION) {

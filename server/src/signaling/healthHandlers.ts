@@ -7,7 +7,12 @@ import type { ConnectionContext } from './context.js';
 import type { ProceedingsService } from './proceedingsService.js';
 
 /** Client stats reports (the heartbeat), and the operators' board and media controls. */
-export function registerHealthHandlers(ctx: ConnectionContext, monitor: HealthMonitor, sessions: SessionStore, proceedings: ProceedingsService): void {
+export function registerHealthHandlers(
+  ctx: ConnectionContext,
+  monitor: HealthMonitor,
+  sessions: SessionStore,
+  proceedings: ProceedingsService,
+): void {
   const { on, claims, self } = ctx;
   const sid = claims.sid;
   const asOperator = (action: string) => {
@@ -31,7 +36,7 @@ export function registerHealthHandlers(ctx: ConnectionContext, monitor: HealthMo
   });
 
   on('health:setMediaMode', async ({ siteId, mode }) => {
-    asOperator('change a site\'s media');
+    asOperator("change a site's media");
     if (findSite(await sessions.require(sid), siteId) === null) {
       throw new ValidationError(`siteId: ${siteId} is not a site of this session`);
     }

@@ -62,11 +62,19 @@ export function registerIssueHandlers(
     const { by, siteId } = await asSiteMember('support');
     return run(issueId, { kind: 'support', siteId }, by);
   });
-  on('issue:acknowledge', async ({ issueId }) => run(issueId, { kind: 'acknowledge' }, await asCommander('acknowledge')));
+  on('issue:acknowledge', async ({ issueId }) =>
+    run(issueId, { kind: 'acknowledge' }, await asCommander('acknowledge')),
+  );
   on('issue:review', async ({ issueId }) => run(issueId, { kind: 'review' }, await asCommander('review')));
-  on('issue:decide', async ({ issueId, decision }) => run(issueId, { kind: 'decide', decision }, await asCommander('decide')));
-  on('issue:refer', async ({ issueId, body, note }) => run(issueId, { kind: 'refer', body, note }, await asCommander('refer')));
-  on('issue:reject', async ({ issueId, reason }) => run(issueId, { kind: 'reject', reason }, await asCommander('reject')));
+  on('issue:decide', async ({ issueId, decision }) =>
+    run(issueId, { kind: 'decide', decision }, await asCommander('decide')),
+  );
+  on('issue:refer', async ({ issueId, body, note }) =>
+    run(issueId, { kind: 'refer', body, note }, await asCommander('refer')),
+  );
+  on('issue:reject', async ({ issueId, reason }) =>
+    run(issueId, { kind: 'reject', reason }, await asCommander('reject')),
+  );
   on('issue:close', async ({ issueId, note }) => {
     const by = await actor();
     if (!COMMANDER_ROLES.includes(claims.role) && !proceedings.isChair(await proceedings.get(sid), by.participantId)) {
@@ -91,7 +99,10 @@ export function registerIssueHandlers(
     }
     const target = await sessions.getParticipant(sid, participantId);
     if (!target || target.role !== 'commander') {
-      throw new ConcordError(ErrorCode.INVALID_PAYLOAD, 'participantId: issues are assigned to a commander of this session');
+      throw new ConcordError(
+        ErrorCode.INVALID_PAYLOAD,
+        'participantId: issues are assigned to a commander of this session',
+      );
     }
     return run(issueId, { kind: 'assign', assignee: { participantId, displayName: target.displayName } }, by);
   });
@@ -107,7 +118,10 @@ export function registerIssueHandlers(
     await asChair('change the session status');
     const current = await sessions.require(sid);
     if (!canTransition(current.status, status)) {
-      throw new ConcordError(ErrorCode.INVALID_TRANSITION, `a session that is ${current.status} cannot become ${status}`);
+      throw new ConcordError(
+        ErrorCode.INVALID_TRANSITION,
+        `a session that is ${current.status} cannot become ${status}`,
+      );
     }
     const session = await updateSession(moderation, sid, (s) => {
       if (!canTransition(s.status, status)) {
@@ -124,7 +138,9 @@ export function registerIssueHandlers(
   on('issues:carryOver', async () => {
     await asChair('see carried-over issues');
     const items = await issues.pendingCarryOver(await sessions.require(sid));
-    return { items: items.map(({ fromSessionId, fromSessionTitle, issue }) => ({ fromSessionId, fromSessionTitle, issue })) };
+    return {
+      items: items.map(({ fromSessionId, fromSessionTitle, issue }) => ({ fromSessionId, fromSessionTitle, issue })),
+    };
   });
   on('issues:importCarryOver', async () => {
     const by = await asChair('import carried-over issues');

@@ -96,14 +96,18 @@ export class IssueService {
   }
 
   async command(sid: SessionId, issueId: string, cmd: IssueCommand, by: Actor): Promise<Issue> {
-    const { issue, seq } = await this.store.apply(sid, issueId, (current) => applyCommand(current, cmd, by, Date.now()));
+    const { issue, seq } = await this.store.apply(sid, issueId, (current) =>
+      applyCommand(current, cmd, by, Date.now()),
+    );
     this.publish(sid, issue, seq);
     return issue;
   }
 
   private publish(sid: SessionId, issue: Issue, seq: number): void {
     this.io.to(sessionRoom(sid)).emit('issue:updated', { issue, seq, serverNow: Date.now() });
-    this.schedule(sid).catch((err: unknown) => this.log.error({ err, sessionId: sid }, 'could not arm issue escalation'));
+    this.schedule(sid).catch((err: unknown) =>
+      this.log.error({ err, sessionId: sid }, 'could not arm issue escalation'),
+    );
   }
 
   /** Arms the session's timer for the next time target an open issue will miss. */
@@ -121,7 +125,9 @@ export class IssueService {
     const timer = setTimeout(
       () => {
         this.timers.delete(sid);
-        this.escalateDue(sid).catch((err: unknown) => this.log.error({ err, sessionId: sid }, 'issue escalation failed'));
+        this.escalateDue(sid).catch((err: unknown) =>
+          this.log.error({ err, sessionId: sid }, 'issue escalation failed'),
+        );
       },
       Math.min(Math.max(0, at - Date.now()), MAX_TIMER_MS),
     );
@@ -140,7 +146,9 @@ export class IssueService {
         }
         const { issue, seq } = await this.store.apply(sid, candidate.id, (current) => {
           const event: IssueEvent = { type: 'escalated', issueId: current.id, at: now, target };
-          return current.escalated[target] ? { issue: current, events: [] } : { issue: applyIssueEvent(current, event), events: [event] };
+          return current.escalated[target]
+            ? { issue: current, events: [] }
+            : { issue: applyIssueEvent(current, event), events: [event] };
         });
         this.log.warn({ sessionId: sid, issueId: issue.id, target, urgency: issue.urgency }, 'issue overdue');
         this.io.to(sessionRoom(sid)).emit('issue:updated', { issue, seq, serverNow: Date.now() });
@@ -150,7 +158,10 @@ export class IssueService {
     await this.schedule(sid);
   }
 
-  private async alert(sid: SessionId, e: { issueId: string; target: 'acknowledge' | 'decide'; title: string; urgency: Urgency }) {
+  private async alert(
+    sid: SessionId,
+    e: { issueId: string; target: 'acknowledge' | 'decide'; title: string; urgency: Urgency },
+  ) {
     const p = await this.proceedings.get(sid);
     for (const s of await this.io.in(sessionRoom(sid)).fetchSockets()) {
       const { role, sub } = s.data.claims;
@@ -188,7 +199,13 @@ export class IssueService {
         session.id,
         { ...i.raisedBy },
         i.siteId,
-        { idempotencyKey: `carry_${i.id}`.slice(0, 64), title: i.title, details: i.details, category: i.category, urgency: i.urgency },
+        {
+          idempotencyKey: `carry_${i.id}`.slice(0, 64),
+          title: i.title,
+          details: i.details,
+          category: i.category,
+          urgency: i.urgency,
+        },
         { sessionId: SessionIdSchema.parse(item.fromSessionId), issueId: i.id },
       );
       imported++;

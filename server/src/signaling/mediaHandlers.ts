@@ -86,7 +86,10 @@ export function registerMediaHandlers(
     if (producer.appData.source === 'mic') {
       const proceedings = await service.get(sid);
       if (!mayUseMic(proceedings, p, service.isChair(proceedings, p.participantId))) {
-        throw new ConcordError(ErrorCode.FLOOR_MODE, 'floor mode: you can unmute when the chair gives your site the floor');
+        throw new ConcordError(
+          ErrorCode.FLOOR_MODE,
+          'floor mode: you can unmute when the chair gives your site the floor',
+        );
       }
     }
     await producer.resume();
@@ -112,7 +115,9 @@ export function registerMediaHandlers(
   });
 
   on('media:setConsumerLayers', async ({ consumerId, spatialLayer, temporalLayer }) => {
-    await (await existingPeer())
+    await (
+      await existingPeer()
+    )
       .consumer(consumerId)
       .setPreferredLayers(temporalLayer === undefined ? { spatialLayer } : { spatialLayer, temporalLayer });
     return null;

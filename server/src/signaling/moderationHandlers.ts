@@ -23,7 +23,11 @@ export interface ModerationDeps {
 }
 
 /** Applies a change to the session record (lock, lobby) and broadcasts it. */
-export async function updateSession(deps: ModerationDeps, sid: SessionId, change: (s: Session) => Session): Promise<Session> {
+export async function updateSession(
+  deps: ModerationDeps,
+  sid: SessionId,
+  change: (s: Session) => Session,
+): Promise<Session> {
   for (let attempt = 0; attempt < MAX_SESSION_UPDATE_ATTEMPTS; attempt++) {
     const current = await deps.sessions.require(sid);
     try {
@@ -54,7 +58,12 @@ export async function notifyChairOfLobby(deps: ModerationDeps, sid: SessionId): 
 }
 
 /** Disconnects every socket of a participant, telling it why first. */
-async function kick(deps: ModerationDeps, id: ParticipantId, code: 'REMOVED' | 'REFUSED', message: string): Promise<void> {
+async function kick(
+  deps: ModerationDeps,
+  id: ParticipantId,
+  code: 'REMOVED' | 'REFUSED',
+  message: string,
+): Promise<void> {
   for (const s of await deps.io.in(participantRoom(id)).fetchSockets()) {
     s.emit('session:kicked', { code, message });
     s.disconnect(true);
@@ -95,7 +104,11 @@ export function registerModerationHandlers(ctx: ConnectionContext, deps: Moderat
       return { muted: await service.mute(sid, 'chair', (peer) => peer.siteId === target.siteId) };
     }
     return {
-      muted: await service.mute(sid, 'chair', (peer) => !holdsFloor(p, peer) && !service.isChair(p, peer.participantId)),
+      muted: await service.mute(
+        sid,
+        'chair',
+        (peer) => !holdsFloor(p, peer) && !service.isChair(p, peer.participantId),
+      ),
     };
   });
 
@@ -157,7 +170,11 @@ export function registerModerationHandlers(ctx: ConnectionContext, deps: Moderat
     if (subject === null || target.connection !== 'connected') {
       throw new ConflictError('the chair can only be handed to a connected participant');
     }
-    const p = await service.change(sid, (cur) => ({ ...cur, chair: { subject, displayName: target.displayName } }), expectedVersion);
+    const p = await service.change(
+      sid,
+      (cur) => ({ ...cur, chair: { subject, displayName: target.displayName } }),
+      expectedVersion,
+    );
     for (const s of await deps.io.in(sessionRoom(sid)).fetchSockets()) {
       const isChair = holdsChair(p, s.data.claims.sub, s.data.claims.role);
       if (isChair) {

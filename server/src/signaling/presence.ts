@@ -56,7 +56,9 @@ export class Presence {
       if (this.holders.has(id)) {
         return;
       }
-      this.left(sessionId, id).catch((err: unknown) => this.log.error({ err, participantId: id }, 'removing participant failed'));
+      this.left(sessionId, id).catch((err: unknown) =>
+        this.log.error({ err, participantId: id }, 'removing participant failed'),
+      );
     }, this.graceMs);
     timer.unref();
     this.leaveTimers.set(id, timer);

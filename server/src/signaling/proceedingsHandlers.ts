@@ -18,7 +18,11 @@ import type { ProceedingsService } from './proceedingsService.js';
 const newId = (prefix: string) => `${prefix}_${randomBytes(8).toString('base64url')}`;
 
 /** Agenda and floor requests. Chair commands are checked against who holds the chair now. */
-export function registerProceedingsHandlers(ctx: ConnectionContext, service: ProceedingsService, sessions: SessionStore): void {
+export function registerProceedingsHandlers(
+  ctx: ConnectionContext,
+  service: ProceedingsService,
+  sessions: SessionStore,
+): void {
   const { on, claims, self } = ctx;
   const sid = claims.sid;
 
@@ -104,7 +108,9 @@ export function registerProceedingsHandlers(ctx: ConnectionContext, service: Pro
     await service.change(sid, (p) => {
       const req = p.queue.find((q) => q.id === requestId);
       // Checked on the state being changed: the request may have been granted meanwhile.
-      const own = req !== undefined && (req.participantId === participantId || (req.forSite && req.siteId !== null && req.siteId === claims.site));
+      const own =
+        req !== undefined &&
+        (req.participantId === participantId || (req.forSite && req.siteId !== null && req.siteId === claims.site));
       if (req !== undefined && !own && !service.isChair(p, participantId)) {
         throw new ForbiddenError("only the chair may withdraw another participant's request");
       }
@@ -116,7 +122,9 @@ export function registerProceedingsHandlers(ctx: ConnectionContext, service: Pro
     const participantId = self();
     await service.change(sid, (p) => {
       const r = p.speaker?.request;
-      const mine = r !== undefined && (r.participantId === participantId || (r.forSite && r.siteId !== null && r.siteId === claims.site));
+      const mine =
+        r !== undefined &&
+        (r.participantId === participantId || (r.forSite && r.siteId !== null && r.siteId === claims.site));
       if (!mine) {
         throw new ConcordError(ErrorCode.CONFLICT, 'you do not have the floor');
       }

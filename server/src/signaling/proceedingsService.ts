@@ -1,4 +1,12 @@
-import { holdsFloor, mayUseMic, type MuteReason, type ParticipantId, type Proceedings, type Role, type SessionId } from '@concord/shared';
+import {
+  holdsFloor,
+  mayUseMic,
+  type MuteReason,
+  type ParticipantId,
+  type Proceedings,
+  type Role,
+  type SessionId,
+} from '@concord/shared';
 import { holdsChair } from '../domain/chair.js';
 import { tick, type TickOutcome } from '../domain/floor.js';
 import type { Logger } from '../logger.js';
@@ -44,7 +52,11 @@ export class ProceedingsService {
   }
 
   /** Applies a change (refused with CONFLICT if `expectedVersion` is stale) and acts on it. */
-  async change(sessionId: SessionId, fn: (p: Proceedings) => Proceedings, expectedVersion?: number): Promise<Proceedings> {
+  async change(
+    sessionId: SessionId,
+    fn: (p: Proceedings) => Proceedings,
+    expectedVersion?: number,
+  ): Promise<Proceedings> {
     let before: Proceedings | null = null;
     const { value, seq } = await this.store.apply(
       sessionId,
@@ -58,7 +70,12 @@ export class ProceedingsService {
     return value;
   }
 
-  private async afterChange(sessionId: SessionId, before: Proceedings | null, after: Proceedings, seq: number): Promise<void> {
+  private async afterChange(
+    sessionId: SessionId,
+    before: Proceedings | null,
+    after: Proceedings,
+    seq: number,
+  ): Promise<void> {
     this.io.to(sessionRoom(sessionId)).emit('proceedings:updated', { proceedings: after, seq, serverNow: Date.now() });
     const granted = after.speaker;
     if (granted && granted.request.id !== before?.speaker?.request.id) {
@@ -115,7 +132,11 @@ export class ProceedingsService {
     const { before, outcome } = seen;
     if (outcome.kind === 'cut_off' && before !== null) {
       this.log.info({ sessionId, participantId: outcome.participantId }, 'speaker cut off: time and grace ran out');
-      await this.mute(sessionId, 'time_up', (peer) => holdsFloor(before, peer) && !this.isChair(before, peer.participantId));
+      await this.mute(
+        sessionId,
+        'time_up',
+        (peer) => holdsFloor(before, peer) && !this.isChair(before, peer.participantId),
+      );
     }
     await this.afterChange(sessionId, before, value, seq);
   }

@@ -30,7 +30,15 @@ import type { Config } from '../config.js';
 import { createRateLimiter, handle, type On } from './handle.js';
 import { handshakeMiddleware } from './handshake.js';
 import { Presence } from './presence.js';
-import { chairRoom, operatorsRoom, participantRoom, sessionRoom, siteRoom, type ConcordServer, type ConcordSocket } from './types.js';
+import {
+  chairRoom,
+  operatorsRoom,
+  participantRoom,
+  sessionRoom,
+  siteRoom,
+  type ConcordServer,
+  type ConcordSocket,
+} from './types.js';
 
 /** How long Socket.IO waits for a pong before it declares a socket dead. */
 const PING_TIMEOUT_MS = 10_000;
@@ -68,7 +76,11 @@ export class Signaling implements RoomListener {
     this.presence = new Presence(this.io, store, config.reconnectGraceMs, log.child({ component: 'presence' }));
     this.rooms = new RoomRegistry(
       pool,
-      { listenIp: config.rtc.listenIp, announcedAddress: config.rtc.announcedAddress, heardThresholdDbov: config.rtc.heardThresholdDbov },
+      {
+        listenIp: config.rtc.listenIp,
+        announcedAddress: config.rtc.announcedAddress,
+        heardThresholdDbov: config.rtc.heardThresholdDbov,
+      },
       this,
       log.child({ component: 'media' }),
     );
@@ -79,8 +91,21 @@ export class Signaling implements RoomListener {
       this.identities,
       log.child({ component: 'floor' }),
     );
-    this.issues = new IssueService(this.io, new IssueStore(redis), this.proceedings, log.child({ component: 'issues' }));
-    this.monitor = new HealthMonitor(this.io, store, this.rooms, pool, health, new AlarmStore(redis), log.child({ component: 'health' }));
+    this.issues = new IssueService(
+      this.io,
+      new IssueStore(redis),
+      this.proceedings,
+      log.child({ component: 'issues' }),
+    );
+    this.monitor = new HealthMonitor(
+      this.io,
+      store,
+      this.rooms,
+      pool,
+      health,
+      new AlarmStore(redis),
+      log.child({ component: 'health' }),
+    );
     this.moderationDeps = {
       io: this.io,
       sessions: store,
@@ -171,7 +196,9 @@ export class Signaling implements RoomListener {
         throw new ConcordError(ErrorCode.IN_LOBBY, 'the chair will admit you shortly');
       }
       if (claims.role === 'chair' && proceedings.chair === null) {
-        proceedings = await this.proceedings.change(sid, (p) => (p.chair === null ? { ...p, chair: { subject: claims.sub, displayName: displayName ?? claims.name } } : p));
+        proceedings = await this.proceedings.change(sid, (p) =>
+          p.chair === null ? { ...p, chair: { subject: claims.sub, displayName: displayName ?? claims.name } } : p,
+        );
       }
       const rejoinOnSameSocket = socket.data.participantId === participantId;
       if (!rejoinOnSameSocket) {

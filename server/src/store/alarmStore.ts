@@ -43,6 +43,8 @@ export class AlarmStore {
 
   /** The newest alarm records first. */
   async log(sessionId: SessionId, limit = 100): Promise<Alarm[]> {
-    return (await this.redis.lrange(keys.alarms(sessionId), 0, limit - 1)).map((raw) => AlarmSchema.parse(JSON.parse(raw)));
+    return (await this.redis.lrange(keys.alarms(sessionId), 0, limit - 1)).map((raw) =>
+      AlarmSchema.parse(JSON.parse(raw)),
+    );
   }
 }

@@ -155,11 +155,16 @@ export class IssueStore {
     if (issues.length === 0) {
       return;
     }
-    const fields = issues.flatMap((i) => [`${fromSessionId}:${i.id}`, JSON.stringify({ fromSessionId, fromSessionTitle: fromTitle, issue: i })]);
+    const fields = issues.flatMap((i) => [
+      `${fromSessionId}:${i.id}`,
+      JSON.stringify({ fromSessionId, fromSessionTitle: fromTitle, issue: i }),
+    ]);
     await this.redis.hset(keys.carryOver(committee), ...fields);
   }
 
-  async listCarryOver(committee: string): Promise<{ field: string; fromSessionId: string; fromSessionTitle: string; issue: Issue }[]> {
+  async listCarryOver(
+    committee: string,
+  ): Promise<{ field: string; fromSessionId: string; fromSessionTitle: string; issue: Issue }[]> {
     const all = await this.redis.hgetall(keys.carryOver(committee));
     return Object.entries(all).map(([field, raw]) => {
       const parsed = CarryOverSchema.parse(JSON.parse(raw));

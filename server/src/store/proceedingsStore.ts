@@ -36,7 +36,11 @@ export class ProceedingsStore {
    * refused with CONFLICT if anyone changed the proceedings since the caller saw them;
    * without it (a member's request) the change is recomputed on the fresh state and retried.
    */
-  apply(sessionId: SessionId, change: (p: Proceedings) => Proceedings, expectedVersion?: number): Promise<Versioned<Proceedings>> {
+  apply(
+    sessionId: SessionId,
+    change: (p: Proceedings) => Proceedings,
+    expectedVersion?: number,
+  ): Promise<Versioned<Proceedings>> {
     return this.serial.run(sessionId, () => this.applyNow(sessionId, change, expectedVersion));
   }
 
@@ -52,7 +56,14 @@ export class ProceedingsStore {
       }
       const next = ProceedingsSchema.parse({ ...change(current), version: current.version + 1 });
       try {
-        const seq = await this.redis.eval(CAS_LUA, 2, keys.proceedings(sessionId), keys.seq(sessionId), String(current.version), JSON.stringify(next));
+        const seq = await this.redis.eval(
+          CAS_LUA,
+          2,
+          keys.proceedings(sessionId),
+          keys.seq(sessionId),
+          String(current.version),
+          JSON.stringify(next),
+        );
         return { value: next, seq: Number(seq) };
       } catch (err) {
         if (!(err instanceof Error && err.message.includes('VERSION'))) {

@@ -64,11 +64,7 @@ export class SessionStore {
   }
 
   /** Applies `change` to the session if nobody changed it since `expectedVersion`. */
-  async update(
-    id: SessionId,
-    expectedVersion: number,
-    change: (s: Session) => Session,
-  ): Promise<Versioned<Session>> {
+  async update(id: SessionId, expectedVersion: number, change: (s: Session) => Session): Promise<Versioned<Session>> {
     const current = await this.require(id);
     if (current.version !== expectedVersion) {
       throw new ConflictError('the session was changed by someone else; reload and try again');
@@ -112,11 +108,7 @@ export class SessionStore {
 
   /** Removes the participant; the sequence number of the change, or null if it was not there. */
   async removeParticipant(sessionId: SessionId, id: ParticipantId): Promise<number | null> {
-    const res = await this.redis
-      .multi()
-      .hdel(keys.participants(sessionId), id)
-      .incr(keys.seq(sessionId))
-      .exec();
+    const res = await this.redis.multi().hdel(keys.participants(sessionId), id).incr(keys.seq(sessionId)).exec();
     return Number(res?.[0]?.[1]) === 1 ? Number(res?.[1]?.[1]) : null;
   }
 
@@ -139,10 +131,11 @@ export class SessionStore {
   }
 
   async takeWaiting(sessionId: SessionId, id: ParticipantId): Promise<Participant | null> {
-    const [[, raw], [, removed]] = (await this.redis.multi().hget(keys.lobby(sessionId), id).hdel(keys.lobby(sessionId), id).exec()) as [
-      [Error | null, string | null],
-      [Error | null, number],
-    ];
+    const [[, raw], [, removed]] = (await this.redis
+      .multi()
+      .hget(keys.lobby(sessionId), id)
+      .hdel(keys.lobby(sessionId), id)
+      .exec()) as [[Error | null, string | null], [Error | null, number]];
     return removed === 1 && raw !== null ? ParticipantSchema.parse(JSON.parse(raw)) : null;
   }
 
