@@ -17,6 +17,14 @@ describe('configuration', () => {
     expect(c.reconnectGraceMs).toBe(30_000);
     expect(c.mediasoup.numWorkers).toBeGreaterThan(0);
   });
+  it('health thresholds default to 5 % loss, 400 ms RTT and 5 s of silence, and can be changed', () => {
+    expect(loadConfig(base).health).toEqual({ degradedLossPct: 5, degradedRttMs: 400, downAfterMs: 5000 });
+    expect(loadConfig({ ...base, HEALTH_DEGRADED_RTT_MS: '250', HEALTH_DOWN_AFTER_MS: '8000' }).health).toMatchObject({
+      degradedRttMs: 250,
+      downAfterMs: 8000,
+    });
+    expect(() => loadConfig({ ...base, HEALTH_DOWN_AFTER_MS: '10' })).toThrow(/HEALTH_DOWN_AFTER_MS/);
+  });
   it('an announced IP makes mediasoup listen on every interface', () => {
     expect(loadConfig({ ...base, ANNOUNCED_IP: '203.0.113.7' }).rtc).toMatchObject({
       listenIp: '0.0.0.0',

@@ -43,6 +43,12 @@ const EnvSchema = z.object({
    * board. Default -70: above digital silence (-127) and a quiet room's noise floor.
    */
   AUDIO_HEARD_DBOV: z.coerce.number().int().min(-127).max(0).default(-70),
+  /** Packet loss (percent) above which a site is degraded. Default 5. */
+  HEALTH_DEGRADED_LOSS_PCT: z.coerce.number().min(0).max(100).default(5),
+  /** Round-trip time (ms) above which a site is degraded. Default 400. */
+  HEALTH_DEGRADED_RTT_MS: z.coerce.number().int().min(1).default(400),
+  /** No media and no heartbeat for this long (ms) makes a site down. Default 5000. */
+  HEALTH_DOWN_AFTER_MS: z.coerce.number().int().min(1000).default(5_000),
   /** How long a dropped participant keeps its place before it is removed. Default 30 s. */
   RECONNECT_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
   /** Default lifetime of invite tokens. Default 24 h. */
@@ -70,6 +76,7 @@ export interface Config {
   mediasoup: { numWorkers: number; logLevel: 'debug' | 'warn' | 'error' | 'none' };
   log: { level: string; pretty: boolean };
   clientDist: string;
+  health: { degradedLossPct: number; degradedRttMs: number; downAfterMs: number };
   reconnectGraceMs: number;
   inviteTtlSeconds: number;
 }
@@ -107,6 +114,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY === 'true' },
     clientDist: e.CLIENT_DIST,
+    health: {
+      degradedLossPct: e.HEALTH_DEGRADED_LOSS_PCT,
+      degradedRttMs: e.HEALTH_DEGRADED_RTT_MS,
+      downAfterMs: e.HEALTH_DOWN_AFTER_MS,
+    },
     reconnectGraceMs: e.RECONNECT_GRACE_MS,
     inviteTtlSeconds: e.INVITE_TTL_SECONDS,
   };

@@ -105,6 +105,7 @@ export class Signaling implements RoomListener {
       health,
       new AlarmStore(redis),
       log.child({ component: 'health' }),
+      config.health,
     );
     this.moderationDeps = {
       io: this.io,
