@@ -15,3 +15,4 @@ export * from './issues.js';
 export * from './issueRules.js';
 export * from './health.js';
 export * from './healthRules.js';
+export * from './proceedingsDefaults.js';

@@ -1,5 +1,6 @@
 import {
   DEFAULT_ISSUE_CATEGORIES,
+  ISSUE_STATUSES,
   ISSUE_STEPS,
   dueTimes,
   mayTakeStep,
@@ -97,17 +98,7 @@ export function alertStillDue(issue: Issue | undefined, target: IssueTarget): bo
   return target === 'acknowledge' ? issue.status === 'raised' : isOpenIssue(issue);
 }
 
-export const STATUS_FILTERS = [
-  'all',
-  'open',
-  'raised',
-  'acknowledged',
-  'in_review',
-  'decided',
-  'closed',
-  'referred',
-  'rejected',
-] as const;
+export const STATUS_FILTERS = ['all', 'open', ...ISSUE_STATUSES] as const;
 export type StatusFilter = (typeof STATUS_FILTERS)[number];
 export const isStatusFilter = (value: string): value is StatusFilter => STATUS_FILTERS.some((s) => s === value);
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   AgendaItemIdSchema,
+  DEFAULT_FLOOR_SETTINGS,
+  emptyProceedings,
   ParticipantIdSchema,
   SessionIdSchema,
   SiteIdSchema,
@@ -66,19 +68,8 @@ function item(id: string, patch: Partial<AgendaItem> = {}): AgendaItem {
 }
 
 function proceedings(patch: Partial<Proceedings> = {}): Proceedings {
-  return {
-    agenda: [],
-    currentItemId: null,
-    settings: { fairness: 'fifo', floorMode: false, autoAdvance: false, defaultSpeakingSec: 120, graceSec: 10 },
-    queue: [],
-    speaker: null,
-    turns: {},
-    speakingTime: { bySite: {}, byParticipant: {} },
-    lastCutOff: null,
-    chair: null,
-    version: 1,
-    ...patch,
-  };
+  const settings = { ...DEFAULT_FLOOR_SETTINGS, fairness: 'fifo' as const, defaultSpeakingSec: 120 };
+  return { ...emptyProceedings(settings), version: 1, ...patch };
 }
 
 const amal = participant('amal', daraa);

@@ -34,6 +34,16 @@ export function registerProceedingsHandlers(
     }
     return p;
   };
+  /** A chair command: refused unless the caller holds the chair, applied if `expectedVersion` is current. */
+  const chairChange = async (
+    action: string,
+    expectedVersion: number,
+    change: (p: Proceedings) => Proceedings,
+  ): Promise<null> => {
+    await asChair(action);
+    await service.change(sid, change, expectedVersion);
+    return null;
+  };
   const checkSite = (session: Session, siteId: SiteId | null | undefined): void => {
     if (siteId !== null && siteId !== undefined && findSite(session, siteId) === null) {
       throw new ValidationError(`presentingSiteId: ${siteId} is not a site of this session`);
@@ -60,26 +70,18 @@ export function registerProceedingsHandlers(
     await service.change(sid, (p) => editItem(p, itemId, fields), expectedVersion);
     return null;
   });
-  on('agenda:reorder', async ({ expectedVersion, itemIds }) => {
-    await asChair('reorder the agenda');
-    await service.change(sid, (p) => reorder(p, itemIds), expectedVersion);
-    return null;
-  });
-  on('agenda:delete', async ({ expectedVersion, itemId }) => {
-    await asChair('edit the agenda');
-    await service.change(sid, (p) => deleteItem(p, itemId), expectedVersion);
-    return null;
-  });
-  on('agenda:start', async ({ expectedVersion, itemId }) => {
-    await asChair('start agenda items');
-    await service.change(sid, (p) => startItem(p, itemId, Date.now()), expectedVersion);
-    return null;
-  });
-  on('agenda:finish', async ({ expectedVersion, itemId, status, outcome }) => {
-    await asChair('close agenda items');
-    await service.change(sid, (p) => finishItem(p, itemId, status, outcome, Date.now()), expectedVersion);
-    return null;
-  });
+  on('agenda:reorder', ({ expectedVersion, itemIds }) =>
+    chairChange('reorder the agenda', expectedVersion, (p) => reorder(p, itemIds)),
+  );
+  on('agenda:delete', ({ expectedVersion, itemId }) =>
+    chairChange('edit the agenda', expectedVersion, (p) => deleteItem(p, itemId)),
+  );
+  on('agenda:start', ({ expectedVersion, itemId }) =>
+    chairChange('start agenda items', expectedVersion, (p) => startItem(p, itemId, Date.now())),
+  );
+  on('agenda:finish', ({ expectedVersion, itemId, status, outcome }) =>
+    chairChange('close agenda items', expectedVersion, (p) => finishItem(p, itemId, status, outcome, Date.now())),
+  );
 
   // ---- floor: members ----
   on('floor:request', async ({ type, forSite }) => {
@@ -134,31 +136,19 @@ export function registerProceedingsHandlers(
   });
 
   // ---- floor: chair ----
-  on('floor:grant', async ({ expectedVersion, requestId }) => {
-    await asChair('give the floor');
-    await service.change(sid, (p) => grant(p, requestId, Date.now()), expectedVersion);
-    return null;
-  });
-  on('floor:move', async ({ expectedVersion, requestId, toIndex }) => {
-    await asChair('reorder the queue');
-    await service.change(sid, (p) => moveRequest(p, requestId, toIndex), expectedVersion);
-    return null;
-  });
-  on('floor:remove', async ({ expectedVersion, requestId }) => {
-    await asChair('remove requests');
-    await service.change(sid, (p) => removeRequest(p, requestId), expectedVersion);
-    return null;
-  });
-  on('floor:extend', async ({ expectedVersion, seconds }) => {
-    await asChair('extend speaking time');
-    await service.change(sid, (p) => extend(p, seconds), expectedVersion);
-    return null;
-  });
-  on('floor:end', async ({ expectedVersion }) => {
-    await asChair('end a turn');
-    await service.change(sid, (p) => endTurn(p, Date.now()), expectedVersion);
-    return null;
-  });
+  on('floor:grant', ({ expectedVersion, requestId }) =>
+    chairChange('give the floor', expectedVersion, (p) => grant(p, requestId, Date.now())),
+  );
+  on('floor:move', ({ expectedVersion, requestId, toIndex }) =>
+    chairChange('reorder the queue', expectedVersion, (p) => moveRequest(p, requestId, toIndex)),
+  );
+  on('floor:remove', ({ expectedVersion, requestId }) =>
+    chairChange('remove requests', expectedVersion, (p) => removeRequest(p, requestId)),
+  );
+  on('floor:extend', ({ expectedVersion, seconds }) =>
+    chairChange('extend speaking time', expectedVersion, (p) => extend(p, seconds)),
+  );
+  on('floor:end', ({ expectedVersion }) => chairChange('end a turn', expectedVersion, (p) => endTurn(p, Date.now())));
   on('floor:settings', async ({ expectedVersion, ...patch }) => {
     await asChair('change floor settings');
     const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
