@@ -64,6 +64,8 @@ export class MediaError extends ConcordError {
 /** The single mapping from error codes to HTTP statuses. */
 export const httpStatusFor: Record<ErrorCode, number> = {
   INVALID_PAYLOAD: 400,
+  UNKNOWN_EVENT: 404,
+  METHOD_NOT_ALLOWED: 405,
   PROTOCOL_MISMATCH: 400,
   UNAUTHENTICATED: 401,
   TOKEN_EXPIRED: 401,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ParticipantIdSchema, SessionIdSchema, SiteIdSchema } from './ids.js';
 import { RoleSchema } from './domain.js';
+import { nameText } from './text.js';
 
 /** The only algorithm a Concord token may use; `none` and every other one are refused. */
 export const TOKEN_ALGORITHM = 'HS256';
@@ -9,15 +10,19 @@ export const TOKEN_ISSUER = 'concord';
 /** Claims of an invite token (JWT). Unknown claims are refused. */
 export const TokenClaimsSchema = z
   .strictObject({
-    sub: z.string().min(1).max(128),
-    name: z.string().min(1).max(80),
+    /** The invite's identity: `inv_` and URL-safe characters (the server makes it). */
+    sub: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
+    name: nameText(),
     sid: SessionIdSchema,
     site: SiteIdSchema.nullable(),
     role: RoleSchema,
     iss: z.literal(TOKEN_ISSUER),
     iat: z.number().int(),
     exp: z.number().int(),
-    jti: z.string().max(64).optional(),
+    jti: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .optional(),
   })
   .refine((c) => c.role !== 'member' || c.site !== null, {
     message: 'a member token must name a site',
@@ -34,7 +39,7 @@ export type HandshakeAuth = z.infer<typeof HandshakeAuthSchema>;
 
 export const JoinSessionSchema = z.strictObject({
   /** Shown in the grid; defaults to the token's name. */
-  displayName: z.string().trim().min(1).max(80).optional(),
+  displayName: nameText().optional(),
   /**
    * Chosen by the browser tab and kept across reconnects, so that a tab that comes back
    * takes its own place again while two tabs on the same invite link stay two participants.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ParticipantIdSchema, SessionIdSchema, SiteIdSchema } from './ids.js';
+import { nameText, titleText } from './text.js';
 
 export const ROLES = ['member', 'chair', 'commander', 'operator', 'interpreter', 'observer'] as const;
 export const RoleSchema = z.enum(ROLES);
@@ -12,13 +13,13 @@ export type SessionStatus = z.infer<typeof SessionStatusSchema>;
 
 export const SiteSchema = z.strictObject({
   id: SiteIdSchema,
-  name: z.string().min(1).max(80),
+  name: nameText(),
 });
 export type Site = z.infer<typeof SiteSchema>;
 
 export const SessionSchema = z.strictObject({
   id: SessionIdSchema,
-  title: z.string().min(1).max(200),
+  title: titleText(),
   status: SessionStatusSchema,
   sites: z.array(SiteSchema).min(1).max(64),
   locked: z.boolean(),
@@ -36,7 +37,7 @@ export const ParticipantSchema = z.strictObject({
   sessionId: SessionIdSchema,
   /** Null for roles that belong to no city (e.g. an operator at the operations desk). */
   siteId: SiteIdSchema.nullable(),
-  displayName: z.string().min(1).max(80),
+  displayName: nameText(),
   role: RoleSchema,
   connection: z.enum(CONNECTION_STATES),
   joinedAt: z.number().int(),

@@ -1,6 +1,10 @@
 /** Every error a client can receive, on an ack, a connect_error or an HTTP response. */
 export const ErrorCode = {
   INVALID_PAYLOAD: 'INVALID_PAYLOAD',
+  /** No request of this name exists. */
+  UNKNOWN_EVENT: 'UNKNOWN_EVENT',
+  /** HTTP: the API does not serve this method here (OPTIONS: it serves no cross-origin callers). */
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   PROTOCOL_MISMATCH: 'PROTOCOL_MISMATCH',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   TOKEN_EXPIRED: 'TOKEN_EXPIRED',

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { RoleSchema, type Session } from './domain.js';
 import { SiteIdSchema } from './ids.js';
+import { nameText, titleText } from './text.js';
 
 /** POST /api/admin/sessions */
 export const CreateSessionBodySchema = z.strictObject({
-  title: z.string().trim().min(1).max(200),
+  title: titleText(),
   sites: z
-    .array(z.strictObject({ name: z.string().trim().min(1).max(80) }))
+    .array(z.strictObject({ name: nameText() }))
     .min(1)
     .max(64),
   /** Optional explicit id, so scripts can create a session idempotently. */
@@ -21,7 +22,7 @@ export type CreateSessionBody = z.infer<typeof CreateSessionBodySchema>;
 export const CreateInviteBodySchema = z.strictObject({
   role: RoleSchema,
   siteId: SiteIdSchema.nullable(),
-  displayName: z.string().trim().min(1).max(80),
+  displayName: nameText(),
   /** Lifetime of the invite token, default 24 h, at most 30 days. */
   ttlSeconds: z
     .number()

@@ -10,6 +10,8 @@ export const SiteIdSchema = id().brand<'SiteId'>();
 export const ParticipantIdSchema = id().brand<'ParticipantId'>();
 export const AgendaItemIdSchema = id().brand<'AgendaItemId'>();
 export const IssueIdSchema = id().brand<'IssueId'>();
+/** A floor request (`fr_…`). */
+export const FloorRequestIdSchema = id();
 
 export type SessionId = z.infer<typeof SessionIdSchema>;
 export type SiteId = z.infer<typeof SiteIdSchema>;

@@ -16,3 +16,4 @@ export * from './issueRules.js';
 export * from './health.js';
 export * from './healthRules.js';
 export * from './proceedingsDefaults.js';
+export * from './text.js';

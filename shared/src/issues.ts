@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgendaItemIdSchema, IssueIdSchema, ParticipantIdSchema, SessionIdSchema, SiteIdSchema } from './ids.js';
 import { RoleSchema } from './domain.js';
+import { detailsText, nameText, noteText, titleText } from './text.js';
 
 // The issue queue: matters a site raises, which commanders acknowledge and decide.
 
@@ -36,7 +37,7 @@ export const CategorySchema = z.string().regex(/^[a-z0-9_]{1,40}$/);
 
 export const ActorSchema = z.strictObject({
   participantId: ParticipantIdSchema,
-  displayName: z.string().min(1).max(80),
+  displayName: nameText(),
   role: RoleSchema,
   siteId: SiteIdSchema.nullable(),
 });
@@ -79,8 +80,8 @@ export const IssueEventSchema = z.discriminatedUnion('type', [
     issueId: IssueIdSchema,
     at,
     by: ActorSchema,
-    title: z.string().min(1).max(200),
-    details: z.string().max(8000),
+    title: titleText(),
+    details: detailsText(),
     category: CategorySchema,
     urgency: UrgencySchema,
     siteId: SiteIdSchema,
@@ -95,29 +96,29 @@ export const IssueEventSchema = z.discriminatedUnion('type', [
     issueId: IssueIdSchema,
     at,
     by: ActorSchema,
-    decision: z.string().min(1).max(8000),
+    decision: detailsText().min(1),
   }),
   z.strictObject({
     type: z.literal('closed'),
     issueId: IssueIdSchema,
     at,
     by: ActorSchema,
-    note: z.string().max(4000).nullable(),
+    note: noteText().nullable(),
   }),
   z.strictObject({
     type: z.literal('referred'),
     issueId: IssueIdSchema,
     at,
     by: ActorSchema,
-    body: z.string().min(1).max(200),
-    note: z.string().max(4000),
+    body: titleText(),
+    note: noteText(),
   }),
   z.strictObject({
     type: z.literal('rejected'),
     issueId: IssueIdSchema,
     at,
     by: ActorSchema,
-    reason: z.string().min(1).max(4000),
+    reason: noteText().min(1),
   }),
   z.strictObject({ type: z.literal('pinned'), issueId: IssueIdSchema, at, by: ActorSchema, pinned: z.boolean() }),
   z.strictObject({
@@ -125,7 +126,7 @@ export const IssueEventSchema = z.discriminatedUnion('type', [
     issueId: IssueIdSchema,
     at,
     by: ActorSchema,
-    assignee: z.strictObject({ participantId: ParticipantIdSchema, displayName: z.string().min(1).max(80) }).nullable(),
+    assignee: z.strictObject({ participantId: ParticipantIdSchema, displayName: nameText() }).nullable(),
   }),
   z.strictObject({
     type: z.literal('linked'),
@@ -188,26 +189,26 @@ export type Issue = z.infer<typeof IssueSchema>;
 export const RaiseIssueSchema = z.strictObject({
   /** Chosen by the client per raise and reused on retry: a retried raise never makes a second issue. */
   idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
-  title: z.string().trim().min(1).max(200),
-  details: z.string().max(8000).default(''),
+  title: titleText(),
+  details: detailsText().default(''),
   category: CategorySchema,
   urgency: UrgencySchema,
 });
 export const IssueRefSchema = z.strictObject({ issueId: IssueIdSchema });
 export const DecideIssueSchema = z.strictObject({
   issueId: IssueIdSchema,
-  decision: z.string().trim().min(1).max(8000),
+  decision: detailsText().min(1),
 });
 export const CloseIssueSchema = z.strictObject({
   issueId: IssueIdSchema,
-  note: z.string().trim().max(4000).nullable().default(null),
+  note: noteText().nullable().default(null),
 });
 export const ReferIssueSchema = z.strictObject({
   issueId: IssueIdSchema,
-  body: z.string().trim().min(1).max(200),
-  note: z.string().trim().max(4000).default(''),
+  body: titleText(),
+  note: noteText().default(''),
 });
-export const RejectIssueSchema = z.strictObject({ issueId: IssueIdSchema, reason: z.string().trim().min(1).max(4000) });
+export const RejectIssueSchema = z.strictObject({ issueId: IssueIdSchema, reason: noteText().min(1) });
 export const PinIssueSchema = z.strictObject({ issueId: IssueIdSchema, pinned: z.boolean() });
 export const AssignIssueSchema = z.strictObject({
   issueId: IssueIdSchema,

@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { MediaIdSchema } from './ids.js';
 import { MediaSourceSchema } from './domain.js';
+import { wireToken } from './text.js';
 
 // Schemas for the WebRTC parameters that mediasoup-client produces and the mediasoup
 // server consumes. They mirror mediasoup's own TypeScript types, field for field, so a
 // parsed value can be handed to mediasoup without a cast; mediasoup then checks semantics.
 
-const codecParameters = z.record(z.string(), z.union([z.string(), z.number()]));
+const codecParameters = z.record(wireToken(64), z.union([wireToken(256), z.number()]));
 const RtcpFeedbackSchema = z.strictObject({
-  type: z.string().max(64),
-  parameter: z.string().max(64).optional(),
+  type: wireToken(64),
+  parameter: wireToken(64).optional(),
 });
 
 export const HEADER_EXTENSION_URIS = [
@@ -28,12 +29,12 @@ export const HEADER_EXTENSION_URIS = [
 const HeaderExtensionUriSchema = z.enum(HEADER_EXTENSION_URIS);
 
 export const RtpParametersSchema = z.strictObject({
-  mid: z.string().max(32).optional(),
-  msid: z.string().max(256).optional(),
+  mid: wireToken(32).optional(),
+  msid: wireToken(256).optional(),
   codecs: z
     .array(
       z.strictObject({
-        mimeType: z.string().max(64),
+        mimeType: wireToken(64),
         payloadType: z.number().int().min(0).max(127),
         clockRate: z.number().int().positive(),
         channels: z.number().int().positive().optional(),
@@ -58,11 +59,11 @@ export const RtpParametersSchema = z.strictObject({
     .array(
       z.strictObject({
         ssrc: z.number().int().nonnegative().optional(),
-        rid: z.string().max(32).optional(),
+        rid: wireToken(32).optional(),
         codecPayloadType: z.number().int().optional(),
         rtx: z.strictObject({ ssrc: z.number().int().nonnegative() }).optional(),
         dtx: z.boolean().optional(),
-        scalabilityMode: z.string().max(16).optional(),
+        scalabilityMode: wireToken(16).optional(),
         scaleResolutionDownBy: z.number().positive().optional(),
         maxBitrate: z.number().positive().optional(),
         maxFramerate: z.number().positive().optional(),
@@ -76,7 +77,7 @@ export const RtpParametersSchema = z.strictObject({
     .optional(),
   rtcp: z
     .strictObject({
-      cname: z.string().max(256).optional(),
+      cname: wireToken(256).optional(),
       reducedSize: z.boolean().optional(),
       mux: z.boolean().optional(),
     })
@@ -96,7 +97,7 @@ export const RtpCapabilitiesSchema = z.strictObject({
     .array(
       z.strictObject({
         kind: z.enum(['audio', 'video']),
-        mimeType: z.string().max(64),
+        mimeType: wireToken(64),
         preferredPayloadType: z.number().int().min(0).max(127),
         clockRate: z.number().int().positive(),
         channels: z.number().int().positive().optional(),
@@ -129,17 +130,21 @@ export type RouterRtpCapabilitiesOut = Omit<RtpCapabilitiesWire, 'codecs'> & {
   })[];
 };
 
+/** Bytes of a certificate fingerprint per hash algorithm (RFC 8122: upper-case hex pairs joined by colons). */
+export const FINGERPRINT_BYTES = { 'sha-1': 20, 'sha-224': 28, 'sha-256': 32, 'sha-384': 48, 'sha-512': 64 } as const;
+const FingerprintSchema = z
+  .strictObject({
+    algorithm: z.enum(['sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512']),
+    value: z.string().max(191),
+  })
+  .refine((f) => new RegExp(`^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){${FINGERPRINT_BYTES[f.algorithm] - 1}}$`).test(f.value), {
+    message: 'must be the hash as hex byte pairs joined by colons, of the length its algorithm gives',
+    path: ['value'],
+  });
+
 export const DtlsParametersSchema = z.strictObject({
   role: z.enum(['auto', 'client', 'server']).optional(),
-  fingerprints: z
-    .array(
-      z.strictObject({
-        algorithm: z.enum(['sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512']),
-        value: z.string().max(256),
-      }),
-    )
-    .min(1)
-    .max(8),
+  fingerprints: z.array(FingerprintSchema).min(1).max(8),
 });
 
 // ---- request payloads ----

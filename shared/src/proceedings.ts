@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AgendaItemIdSchema, ParticipantIdSchema, SiteIdSchema } from './ids.js';
+import { AgendaItemIdSchema, FloorRequestIdSchema, ParticipantIdSchema, SiteIdSchema } from './ids.js';
+import { nameText, noteText, titleText } from './text.js';
 
 // Agenda and floor: the state the chair runs and everyone sees. Pure data, shared by
 // the server's domain rules, the Redis store and the client.
@@ -10,8 +11,8 @@ export type AgendaItemStatus = z.infer<typeof AgendaItemStatusSchema>;
 
 export const AgendaItemSchema = z.strictObject({
   id: AgendaItemIdSchema,
-  title: z.string().min(1).max(200),
-  description: z.string().max(4000),
+  title: titleText(),
+  description: noteText(),
   presentingSiteId: SiteIdSchema.nullable(),
   /** Time allotted to the whole item. */
   allotmentSec: z
@@ -22,7 +23,7 @@ export const AgendaItemSchema = z.strictObject({
   /** Default speaking time for each floor turn during this item; null = the session default. */
   speakingTimeSec: z.number().int().min(10).max(3600).nullable(),
   status: AgendaItemStatusSchema,
-  outcome: z.string().max(4000).nullable(),
+  outcome: noteText().nullable(),
   /** When the item last became active (ms), null when it is not running. */
   startedAt: z.number().int().nullable(),
   /** Time spent on the item in earlier runs (ms), so a resumed item keeps counting. */
@@ -39,11 +40,11 @@ export const FairnessSchema = z.enum(FAIRNESS_RULES);
 export type Fairness = z.infer<typeof FairnessSchema>;
 
 export const FloorRequestSchema = z.strictObject({
-  id: z.string().min(1).max(64),
+  id: FloorRequestIdSchema,
   siteId: SiteIdSchema.nullable(),
   /** The person who asked; credited when the floor is given. */
   participantId: ParticipantIdSchema,
-  displayName: z.string().min(1).max(80),
+  displayName: nameText(),
   /** For the whole site (a room speaking together) or for the person. */
   forSite: z.boolean(),
   type: FloorRequestTypeSchema,
@@ -92,7 +93,7 @@ export const ProceedingsSchema = z.strictObject({
    * Who holds the chair: an invite identity (token subject), so the rights survive
    * reconnects and restarts and can be handed over. Null until a chair-role invite joins.
    */
-  chair: z.strictObject({ subject: z.string().min(1).max(128), displayName: z.string().min(1).max(80) }).nullable(),
+  chair: z.strictObject({ subject: z.string().min(1).max(128), displayName: nameText() }).nullable(),
   /** Bumped by every change: chair commands carry the version they saw. */
   version: z.number().int().nonnegative(),
 });

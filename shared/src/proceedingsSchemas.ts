@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { AgendaItemIdSchema, ParticipantIdSchema, SiteIdSchema } from './ids.js';
+import { AgendaItemIdSchema, FloorRequestIdSchema, ParticipantIdSchema, SiteIdSchema } from './ids.js';
 import { FairnessSchema, FloorRequestTypeSchema } from './proceedings.js';
+import { noteText, titleText } from './text.js';
 
 // Payloads of agenda, floor and moderation requests. Chair commands carry the
 // proceedings version the chair saw: if someone changed them since, the command is
@@ -8,8 +9,8 @@ import { FairnessSchema, FloorRequestTypeSchema } from './proceedings.js';
 const expectedVersion = z.number().int().nonnegative();
 
 const itemFields = {
-  title: z.string().trim().min(1).max(200),
-  description: z.string().max(4000),
+  title: titleText(),
+  description: noteText(),
   presentingSiteId: SiteIdSchema.nullable(),
   allotmentSec: z
     .number()
@@ -43,7 +44,7 @@ export const AgendaFinishSchema = z.strictObject({
   expectedVersion,
   itemId: AgendaItemIdSchema,
   status: z.enum(['done', 'deferred']),
-  outcome: z.string().trim().max(4000).nullable(),
+  outcome: noteText().nullable(),
 });
 
 export const FloorRequestPayloadSchema = z.strictObject({
@@ -51,14 +52,14 @@ export const FloorRequestPayloadSchema = z.strictObject({
   /** Ask for the whole site (a room speaking together) rather than for oneself. */
   forSite: z.boolean().default(false),
 });
-export const FloorRequestRefSchema = z.strictObject({ requestId: z.string().min(1).max(64) });
-export const FloorGrantSchema = z.strictObject({ expectedVersion, requestId: z.string().min(1).max(64).nullable() });
+export const FloorRequestRefSchema = z.strictObject({ requestId: FloorRequestIdSchema });
+export const FloorGrantSchema = z.strictObject({ expectedVersion, requestId: FloorRequestIdSchema.nullable() });
 export const FloorMoveSchema = z.strictObject({
   expectedVersion,
-  requestId: z.string().min(1).max(64),
+  requestId: FloorRequestIdSchema,
   toIndex: z.number().int().nonnegative(),
 });
-export const FloorChairRefSchema = z.strictObject({ expectedVersion, requestId: z.string().min(1).max(64) });
+export const FloorChairRefSchema = z.strictObject({ expectedVersion, requestId: FloorRequestIdSchema });
 export const FloorExtendSchema = z.strictObject({ expectedVersion, seconds: z.number().int().min(5).max(1800) });
 export const FloorEndSchema = z.strictObject({ expectedVersion });
 export const FloorSettingsPatchSchema = z.strictObject({

@@ -60,13 +60,21 @@ describe('media payloads', () => {
     expect(clientSchemas['media:restartIce'].safeParse({ transportId: uuid }).success).toBe(true);
   });
 
-  it('DTLS fingerprints need a known algorithm', () => {
-    const dtls = (algorithm: string) => ({
+  it('DTLS fingerprints need a known algorithm and a hash of its length, as hex pairs', () => {
+    const hex = (bytes: number) => Array.from({ length: bytes }, () => 'AB').join(':');
+    const dtls = (algorithm: string, value: string) => ({
       transportId: uuid,
-      dtlsParameters: { role: 'client', fingerprints: [{ algorithm, value: 'AB:CD' }] },
+      dtlsParameters: { role: 'client', fingerprints: [{ algorithm, value }] },
     });
-    expect(clientSchemas['media:connectTransport'].safeParse(dtls('sha-256')).success).toBe(true);
-    expect(clientSchemas['media:connectTransport'].safeParse(dtls('md5')).success).toBe(false);
+    const ok = (algorithm: string, value: string) =>
+      clientSchemas['media:connectTransport'].safeParse(dtls(algorithm, value)).success;
+    expect(ok('sha-256', hex(32))).toBe(true);
+    expect(ok('sha-1', hex(20))).toBe(true);
+    expect(ok('sha-512', hex(64))).toBe(true);
+    expect(ok('md5', hex(16))).toBe(false);
+    expect(ok('sha-256', hex(20))).toBe(false);
+    expect(ok('sha-256', 'x')).toBe(false);
+    expect(ok('sha-256', `${hex(31)}:ZZ`)).toBe(false);
   });
 });
 

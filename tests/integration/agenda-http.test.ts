@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, type Result } from '@concord/shared';
-import { nextEvent } from '../support/clients.js';
+import { ErrorCode } from '@concord/shared';
+import { httpAs, nextEvent } from '../support/clients.js';
 import { TEST_ADMIN_SECRET } from '../support/env.js';
 import { withServer } from '../support/fixtures.js';
 import { inviteFor, joinAs, newSession } from '../support/sessions.js';
@@ -8,14 +8,8 @@ import { inviteFor, joinAs, newSession } from '../support/sessions.js';
 describe('the agenda over HTTP', () => {
   const { server } = withServer();
 
-  const call = async (token: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${server().url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? null : JSON.stringify(body),
-    });
-    return { status: res.status, json: (await res.json()) as Result<Record<string, unknown>> };
-  };
+  const call = (token: string, method: string, path: string, body?: unknown) =>
+    httpAs(server().url, token, method, path, body);
 
   it('the chair prepares the agenda through the API and every participant sees it live', async () => {
     const created = await newSession(server().url);

@@ -121,6 +121,22 @@ export function nextEvent<E extends keyof ServerToClientEvents>(
   });
 }
 
+/** One HTTP API call with a bearer token (an invite or the admin secret); the status and the JSON reply. */
+export async function httpAs(
+  baseUrl: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Result<Record<string, unknown>> }> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as Result<Record<string, unknown>> };
+}
+
 /** The admin HTTP API, as a script or the CLI uses it. */
 export class AdminApi {
   constructor(

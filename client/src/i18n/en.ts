@@ -550,6 +550,8 @@ export const en = {
   },
   errors: {
     INVALID_PAYLOAD: 'The server did not accept the request.',
+    UNKNOWN_EVENT: 'The server does not know this request. Reload the page.',
+    METHOD_NOT_ALLOWED: 'The server does not serve this kind of request here.',
     PROTOCOL_MISMATCH: 'This page is out of date. Reload it to get the current version.',
     UNAUTHENTICATED: 'This invite link is not valid. Ask the organiser for a new one.',
     TOKEN_EXPIRED: 'This invite link has expired. Ask the organiser for a new one.',

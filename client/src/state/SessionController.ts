@@ -449,6 +449,7 @@ export class SessionController {
 
     s.on('issue:updated', (e) => this.sessionEvent(() => this.onIssueUpdated(e)));
     s.on('issue:overdue', (e) => this.sessionEvent(() => this.onIssueOverdue(e)));
+    s.on('issue:settings', (e) => this.sessionEvent(() => this.update((st) => ({ ...st, issueSettings: e.settings }))));
 
     s.on('health:update', (e) => this.onHealthUpdate(e));
     s.on('health:alarm', (e) => this.onHealthAlarm(e.alarm));

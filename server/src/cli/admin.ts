@@ -1,5 +1,12 @@
 import { parseArgs } from 'node:util';
-import type { InviteWire, Result, Session } from '@concord/shared';
+import {
+  CreateInviteBodySchema,
+  CreateSessionBodySchema,
+  type InviteWire,
+  type Result,
+  type Session,
+} from '@concord/shared';
+import type { z } from 'zod';
 import { ConfigError, loadAdminCliConfig } from '../config.js';
 
 // `npm run admin -- <command> [options]`: the admin HTTP API from a terminal.
@@ -14,6 +21,19 @@ const USAGE = `usage: npm run admin -- <command> [options]
   show-session --session ID
 
 environment: CONCORD_URL (default http://localhost:3000), ADMIN_SECRET`;
+
+/**
+ * A request body checked here with the server's own schema (the text policy included), so a
+ * bad argument is reported with the option it came from before anything is sent.
+ */
+function body<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.') || 'arguments'}: ${i.message}`);
+    throw new Error(`invalid arguments:\n${problems.join('\n')}`);
+  }
+  return parsed.data;
+}
 
 async function call<T>(
   cfg: { url: string; adminSecret: string },
@@ -64,22 +84,36 @@ async function main(): Promise<void> {
   const cfg = loadAdminCliConfig();
   switch (command) {
     case 'create-session': {
-      const created = await call<{ session: Session; invites: InviteWire[] }>(cfg, 'POST', '/sessions', {
-        title: values.title,
-        sites: (values.site ?? []).map((name) => ({ name })),
-        ...(values.id ? { id: values.id } : {}),
-      });
+      const created = await call<{ session: Session; invites: InviteWire[] }>(
+        cfg,
+        'POST',
+        '/sessions',
+        body(CreateSessionBodySchema, {
+          title: values.title,
+          sites: (values.site ?? []).map((name) => ({ name })),
+          ...(values.id ? { id: values.id } : {}),
+        }),
+      );
       printInvites(created.session, created.invites);
       return;
     }
     case 'invite': {
       const session = await call<{ session: Session }>(cfg, 'GET', `/sessions/${values.session ?? ''}`);
-      const invite = await call<InviteWire>(cfg, 'POST', `/sessions/${values.session ?? ''}/invites`, {
-        role: values.role,
-        siteId: values.site ?? null,
-        displayName: values.name ?? values.role,
-        ...(values.ttl ? { ttlSeconds: Number(values.ttl) } : {}),
-      });
+      // --site may be given once here (it is repeatable for create-session).
+      if ((values.site?.length ?? 0) > 1) {
+        throw new Error('invite: give --site once');
+      }
+      const invite = await call<InviteWire>(
+        cfg,
+        'POST',
+        `/sessions/${values.session ?? ''}/invites`,
+        body(CreateInviteBodySchema, {
+          role: values.role,
+          siteId: values.site?.[0] ?? null,
+          displayName: values.name ?? values.role,
+          ...(values.ttl ? { ttlSeconds: Number(values.ttl) } : {}),
+        }),
+      );
       printInvites(session.session, [invite]);
       return;
     }

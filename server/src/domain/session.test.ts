@@ -30,7 +30,7 @@ describe('sites', () => {
     ]);
   });
   it('a new session is open, unlocked, at version 0', () => {
-    expect(session).toMatchObject({ status: 'open', locked: false, version: 0, createdAt: NOW });
+    expect(session).toMatchObject({ status: 'scheduled', locked: false, version: 0, createdAt: NOW });
   });
   it('a tile is labelled by site and person', () => {
     expect(participantLabel(session, { siteId: session.sites[2]!.id, displayName: 'Omar' })).toBe('Homs · Omar');

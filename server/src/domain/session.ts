@@ -43,7 +43,8 @@ export function newSession(input: NewSession, nowMs: number): Session {
   return {
     id: SessionIdSchema.parse(input.id),
     title: input.title,
-    status: 'open',
+    // Every session starts scheduled; the chair opens it (participants may join before).
+    status: 'scheduled',
     sites: siteIdsFor(input.siteNames),
     locked: false,
     lobby: false,
@@ -62,15 +63,36 @@ export function findSite(session: Session, siteId: SiteId | null): Site | null {
 export type JoinRefusal = { code: ErrorCode; message: string };
 
 /**
- * Whether the holder of `claims` may enter `session` now. `rejoining` is true when the
- * participant already has a place (a reconnect), which a locked session still honours.
+ * Whether the holder of `claims` may see `session` at all: the invite must be for this
+ * session, name one of its sites (or none), and not have been removed by the chair. The
+ * socket join and every HTTP reader ask this same question; a removed invite reads nothing.
  */
-export function joinRefusal(session: Session, claims: TokenClaims, rejoining: boolean): JoinRefusal | null {
+export function accessRefusal(session: Session, claims: TokenClaims, removed: boolean): JoinRefusal | null {
   if (claims.sid !== session.id) {
     return { code: ErrorCode.FORBIDDEN, message: 'this invite is for another session' };
   }
   if (claims.site !== null && findSite(session, claims.site) === null) {
     return { code: ErrorCode.FORBIDDEN, message: 'this invite names a site that is not part of the session' };
+  }
+  if (removed) {
+    return { code: ErrorCode.REMOVED, message: 'the chair removed this invite from the session' };
+  }
+  return null;
+}
+
+/**
+ * Whether the holder of `claims` may enter `session` now. `rejoining` is true when the
+ * participant already has a place (a reconnect), which a locked session still honours.
+ */
+export function joinRefusal(
+  session: Session,
+  claims: TokenClaims,
+  rejoining: boolean,
+  removed = false,
+): JoinRefusal | null {
+  const denied = accessRefusal(session, claims, removed);
+  if (denied) {
+    return denied;
   }
   switch (session.status) {
     case 'closed':

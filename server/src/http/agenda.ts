@@ -18,7 +18,7 @@ import { ForbiddenError, ValidationError } from '../errors.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { ProceedingsService } from '../signaling/proceedingsService.js';
 import type { SessionStore } from '../store/sessionStore.js';
-import { isAdmin, participantClaims } from './middleware.js';
+import { inviteAccess, isAdmin } from './middleware.js';
 import { parse } from './parse.js';
 
 export interface AgendaApiDeps {
@@ -37,21 +37,18 @@ export function agendaRouter(deps: AgendaApiDeps): express.Router {
   const router = express.Router({ mergeParams: true });
 
   const sessionOf = (req: express.Request): SessionId => parse(SessionIdSchema, req.params['sessionId']);
-  const asReader = (req: express.Request, sid: SessionId): void => {
-    if (isAdmin(req, deps.adminSecret)) {
-      return;
-    }
-    if (participantClaims(req, deps.tokens).sid !== sid) {
-      throw new ForbiddenError('this invite is for another session');
+  const asReader = async (req: express.Request, sid: SessionId): Promise<void> => {
+    if (!isAdmin(req, deps.adminSecret)) {
+      await inviteAccess(req, deps.tokens, deps.store, sid);
     }
   };
   const asChair = async (req: express.Request, sid: SessionId): Promise<void> => {
     if (isAdmin(req, deps.adminSecret)) {
       return;
     }
-    const claims = participantClaims(req, deps.tokens);
+    const { claims } = await inviteAccess(req, deps.tokens, deps.store, sid);
     const p: Proceedings = await deps.proceedings().get(sid);
-    if (claims.sid !== sid || !holdsChair(p, claims.sub, claims.role)) {
+    if (!holdsChair(p, claims.sub, claims.role)) {
       throw new ForbiddenError('only the chair may change the agenda');
     }
   };
@@ -63,7 +60,7 @@ export function agendaRouter(deps: AgendaApiDeps): express.Router {
 
   router.get('/', async (req, res) => {
     const sid = sessionOf(req);
-    asReader(req, sid);
+    await asReader(req, sid);
     await deps.store.require(sid);
     const p = await deps.proceedings().get(sid);
     res.json(ok({ agenda: p.agenda, currentItemId: p.currentItemId, version: p.version }));

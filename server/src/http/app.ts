@@ -14,11 +14,11 @@ import { randomBytes } from 'node:crypto';
 import type { InviteService } from '../auth/invites.js';
 import type { TokenService } from '../auth/tokens.js';
 import { findSite, newSession } from '../domain/session.js';
-import { ConcordError, ConflictError, ForbiddenError, ValidationError } from '../errors.js';
+import { ConcordError, ConflictError, ValidationError } from '../errors.js';
 import type { Health } from '../health/health.js';
 import type { Logger } from '../logger.js';
 import type { SessionStore } from '../store/sessionStore.js';
-import { errorMiddleware, participantClaims, requireAdmin } from './middleware.js';
+import { errorMiddleware, inviteAccess, requireAdmin } from './middleware.js';
 import { parse } from './parse.js';
 import { agendaRouter } from './agenda.js';
 import { issuesRouter } from './issues.js';
@@ -53,6 +53,11 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // A path with an empty segment ('//api/admin/…') is nobody's address: not the API, and not
+  // a page of the client either (the client would otherwise be served for it).
+  app.use((req, _res, next) => {
+    next(req.path.includes('//') ? new ConcordError(ErrorCode.NOT_FOUND, 'no such path') : undefined);
+  });
 
   app.get(
     '/healthz',
@@ -85,10 +90,19 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     );
   });
   api.use(express.json({ limit: JSON_BODY_LIMIT }));
+  // The API serves no cross-origin callers, so OPTIONS is none of its methods. Refused the same
+  // way on every path (admin paths check the secret first), instead of Express's automatic
+  // 200 with an Allow list on some paths and 404 on others.
+  const noOptions: express.RequestHandler = (req, _res, next) => {
+    next(
+      req.method === 'OPTIONS' ? new ConcordError(ErrorCode.METHOD_NOT_ALLOWED, 'OPTIONS is not served') : undefined,
+    );
+  };
 
   // ---- admin ----
   const admin = express.Router();
   admin.use(requireAdmin(deps.adminSecret));
+  admin.use(noOptions);
   admin.post(
     '/sessions',
     route(async (req, res) => {
@@ -138,17 +152,14 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     }),
   );
   api.use('/admin', admin);
+  api.use(noOptions);
 
   // ---- participants ----
   api.get(
     '/session',
     route(async (req, res) => {
-      const claims = participantClaims(req, deps.tokens);
-      const session = await store.require(claims.sid);
+      const { claims, session } = await inviteAccess(req, deps.tokens, store);
       const site = findSite(session, claims.site);
-      if (claims.site !== null && site === null) {
-        throw new ForbiddenError('this invite names a site that is not part of the session');
-      }
       const info: SessionInfoWire = {
         session,
         invite: {

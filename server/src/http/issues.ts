@@ -18,7 +18,7 @@ import type { TokenService } from '../auth/tokens.js';
 import type { IssueService } from '../signaling/issueService.js';
 import type { ProceedingsService } from '../signaling/proceedingsService.js';
 import type { SessionStore } from '../store/sessionStore.js';
-import { isAdmin, participantClaims, requireAdmin } from './middleware.js';
+import { inviteAccess, isAdmin, requireAdmin } from './middleware.js';
 import { parse } from './parse.js';
 
 export interface IssuesApiDeps {
@@ -115,10 +115,7 @@ export function issuesRouter(deps: IssuesApiDeps): express.Router {
     if (isAdmin(req, deps.adminSecret)) {
       return;
     }
-    const claims = participantClaims(req, deps.tokens);
-    if (claims.sid !== sid) {
-      throw new ForbiddenError('this invite is for another session');
-    }
+    const { claims } = await inviteAccess(req, deps.tokens, deps.store, sid);
     const chair = holdsChair(await deps.proceedings().get(sid), claims.sub, claims.role);
     if (!chair && claims.role !== 'commander' && claims.role !== 'operator') {
       throw new ForbiddenError('issue reports are for the chair, commanders and operators');

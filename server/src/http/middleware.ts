@@ -1,6 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { ErrorCode, type TokenClaims } from '@concord/shared';
+import { ErrorCode, type Session, type SessionId, type TokenClaims } from '@concord/shared';
+import { accessRefusal } from '../domain/session.js';
+import type { SessionStore } from '../store/sessionStore.js';
 import { AuthError, ConcordError, httpStatusFor, toWireError } from '../errors.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Logger } from '../logger.js';
@@ -42,6 +44,26 @@ export function participantClaims(req: Request, tokens: TokenService): TokenClai
     throw new AuthError(ErrorCode.UNAUTHENTICATED, 'invite token required');
   }
   return tokens.verify(given);
+}
+
+/**
+ * The verified invite of a request and the session it opens, checked exactly as the socket
+ * join checks it (`accessRefusal`): the session of the path (or of the token), a site of that
+ * session, not removed by the chair.
+ */
+export async function inviteAccess(
+  req: Request,
+  tokens: TokenService,
+  store: SessionStore,
+  sessionId?: SessionId,
+): Promise<{ claims: TokenClaims; session: Session }> {
+  const claims = participantClaims(req, tokens);
+  const session = await store.require(sessionId ?? claims.sid);
+  const refusal = accessRefusal(session, claims, await store.isBanned(session.id, claims.sub));
+  if (refusal) {
+    throw new ConcordError(refusal.code, refusal.message);
+  }
+  return { claims, session };
 }
 
 /** The single error middleware: every error becomes `{ ok: false, error: { code, message } }`. */

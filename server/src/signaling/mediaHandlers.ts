@@ -1,6 +1,6 @@
 import { ErrorCode, mayUseMic } from '@concord/shared';
 import { mayPublish } from '../domain/media.js';
-import { ConcordError, ForbiddenError } from '../errors.js';
+import { ConcordError, ForbiddenError, MediaError } from '../errors.js';
 import type { Peer } from '../media/peer.js';
 import type { Room } from '../media/room.js';
 import type { RoomRegistry } from '../media/rooms.js';
@@ -17,7 +17,20 @@ export function registerMediaHandlers(
   service: ProceedingsService,
   monitor: HealthMonitor,
 ): void {
-  const { on, claims, self, socket } = ctx;
+  const { claims, self, socket } = ctx;
+  // What mediasoup refuses (a second connect, parameters it cannot use, a closed object) is
+  // the client's doing: it becomes MEDIA_ERROR with mediasoup's reason, never INTERNAL.
+  const on: typeof ctx.on = (event, handler) =>
+    ctx.on(event, async (payload) => {
+      try {
+        return await handler(payload);
+      } catch (err) {
+        if (err instanceof ConcordError) {
+          throw err;
+        }
+        throw new MediaError(`${event}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
   const sid = claims.sid;
   const room = (): Promise<Room> => rooms.get(sid);
   const peer = async (): Promise<Peer> => (await room()).peerFor(self(), claims.site);

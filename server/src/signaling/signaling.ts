@@ -27,7 +27,7 @@ import { IssueService } from './issueService.js';
 import { IssueStore } from '../store/issueStore.js';
 import { ProceedingsService, type Identity } from './proceedingsService.js';
 import type { Config } from '../config.js';
-import { createRateLimiter, handle, type On } from './handle.js';
+import { createRateLimiter, RequestRouter } from './handle.js';
 import { handshakeMiddleware } from './handshake.js';
 import { Presence } from './presence.js';
 import {
@@ -152,7 +152,8 @@ export class Signaling implements RoomListener {
   private onConnection(socket: ConcordSocket): void {
     const claims = socket.data.claims;
     let log = this.log.child({ sessionId: claims.sid, siteId: claims.site, sub: claims.sub });
-    const on: On = (event, handler) => handle(socket, this.limiter, log, event, handler);
+    const router = new RequestRouter(socket, this.limiter, () => log);
+    const on = router.on;
     const self = (): ParticipantId => {
       const id = socket.data.participantId;
       if (id === null) {
@@ -169,11 +170,11 @@ export class Signaling implements RoomListener {
       }
       const sid = claims.sid;
       const session = await this.store.require(sid);
-      if (await this.store.isBanned(sid, claims.sub)) {
-        throw new ConcordError(ErrorCode.REMOVED, 'the chair removed this invite from the session');
-      }
-      const existing = await this.store.getParticipant(sid, participantId);
-      const refusal = joinRefusal(session, claims, existing !== null);
+      const [existing, removed] = await Promise.all([
+        this.store.getParticipant(sid, participantId),
+        this.store.isBanned(sid, claims.sub),
+      ]);
+      const refusal = joinRefusal(session, claims, existing !== null, removed);
       if (refusal) {
         throw new ConcordError(refusal.code, refusal.message);
       }
@@ -290,6 +291,7 @@ export class Signaling implements RoomListener {
     registerProceedingsHandlers(ctx, this.proceedings, this.store);
     registerModerationHandlers(ctx, this.moderationDeps);
     registerIssueHandlers(ctx, this.issues, this.store, this.proceedings, this.moderationDeps);
+    router.attach();
 
     socket.on('disconnect', (reason) => {
       const id = socket.data.participantId;

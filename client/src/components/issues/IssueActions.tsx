@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Issue } from '@concord/shared';
+import { TEXT_LIMITS, type Issue } from '@concord/shared';
 import { assertUnreachable } from '../../assert';
 import { useAction } from '../../state/controllerContext';
 import { allowedSteps, supportState, type IssueStep } from '../../state/issues';
@@ -8,9 +8,9 @@ import type { ProceedingsView } from '../../state/proceedings';
 import type { ActOutcome } from '../../state/SessionController';
 
 /** The protocol's limits on the texts of the steps. */
-const DECISION_MAX = 8000;
-const REFERRAL_BODY_MAX = 200;
-const NOTE_MAX = 4000;
+const DECISION_MAX = TEXT_LIMITS.details;
+const REFERRAL_BODY_MAX = TEXT_LIMITS.title;
+const NOTE_MAX = TEXT_LIMITS.note;
 
 /** The issue card's controls for this participant: support, commander steps, closing. */
 export function IssueActions({ view, issue }: { view: ProceedingsView; issue: Issue }) {

@@ -1,14 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorCode, URGENCIES, type IssueSettings } from '@concord/shared';
+import { ErrorCode, TEXT_LIMITS, URGENCIES, type IssueSettings } from '@concord/shared';
 import { useController } from '../../state/controllerContext';
 import { ClientErrorCode, type AppErrorCode } from '../../state/errors';
 import { newIdempotencyKey, type IssueDraft } from '../../state/issues';
 import { useCategoryLabel } from './IssueBadges';
 
 /** The protocol's limits on an issue's texts. */
-const TITLE_MAX = 200;
-const DETAILS_MAX = 8000;
+const TITLE_MAX = TEXT_LIMITS.title;
+const DETAILS_MAX = TEXT_LIMITS.details;
 
 /** Failures after which the server may or may not have the issue: the key is kept for the next send. */
 const UNCONFIRMED_CODES: ReadonlySet<AppErrorCode> = new Set<AppErrorCode>([

@@ -1,14 +1,14 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AgendaItem, Session, SiteId } from '@concord/shared';
+import { TEXT_LIMITS, type AgendaItem, type Session, type SiteId } from '@concord/shared';
 
 /** The limits of the protocol's agenda item fields, in the units the form uses. */
 const MAX_ALLOTMENT_MIN = 24 * 60;
 const MIN_TURN_SEC = 10;
 const MAX_TURN_SEC = 3600;
 const DEFAULT_ALLOTMENT_MIN = 15;
-const TITLE_MAX = 200;
-const DESCRIPTION_MAX = 4000;
+const TITLE_MAX = TEXT_LIMITS.title;
+const DESCRIPTION_MAX = TEXT_LIMITS.note;
 
 export interface AgendaItemFields {
   title: string;
