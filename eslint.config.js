@@ -65,6 +65,25 @@ export default tseslint.config(
       ],
     },
   },
+  // Arrows point inward: the adapters (http, signaling) and the health monitor call the
+  // services; they never import each other, and the services import none of them.
+  ...[
+    [
+      'server/src/services/**/*.ts',
+      ['socket.io', 'express', 'mediasoup', '../signaling/*', '../http/*', '../health/*', '../media/*'],
+    ],
+    ['server/src/http/**/*.ts', ['socket.io', '../signaling/*', '../health/*', '../media/*']],
+    ['server/src/signaling/**/*.ts', ['express', '../http/*', '../health/*']],
+    ['server/src/health/**/*.ts', ['socket.io', 'express', '../signaling/*', '../http/*']],
+  ].map(([glob, group]) => ({
+    files: [glob],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group, message: 'http, signaling and health talk to each other only through the services.' }] },
+      ],
+    },
+  })),
   {
     files: ['client/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },

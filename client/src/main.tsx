@@ -4,7 +4,7 @@ import { App } from './App';
 import { initI18n } from './i18n';
 import { readInvite } from './state/invite';
 import { installTestHook } from './testHook';
-import './styles.css';
+import './styles/index.css';
 
 initI18n();
 installTestHook();

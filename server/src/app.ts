@@ -5,64 +5,168 @@ import type { Logger } from './logger.js';
 import { InviteService } from './auth/invites.js';
 import { TokenService } from './auth/tokens.js';
 import { Health } from './health/health.js';
-import { createHttpApp } from './http/app.js';
-import { WorkerPool } from './media/workerPool.js';
-import { Signaling } from './signaling/signaling.js';
 import { createMetrics } from './health/metrics.js';
-import type { Registry } from 'prom-client';
+import { MediaModes } from './health/mediaModes.js';
+import { HealthMonitor } from './health/monitor.js';
+import { ServerSampler, SignalBook } from './health/samplers.js';
+import { createHttpApp } from './http/app.js';
+import { RoomEvents } from './media/roomEvents.js';
+import { RoomMedia } from './media/roomMedia.js';
+import { RoomRegistry } from './media/rooms.js';
+import { WorkerPool } from './media/workerPool.js';
+import { FloorClock } from './services/floorClock.js';
+import { FloorMedia } from './services/floorMedia.js';
+import { HealthService } from './services/health.js';
+import { IssueService } from './services/issues.js';
+import { systemClock } from './services/ports.js';
+import { PresenceClock } from './services/presence.js';
+import { ProceedingsService } from './services/proceedings.js';
+import { SessionLogs } from './services/sessionLog.js';
+import { SessionService } from './services/sessions.js';
+import { SocketBroadcaster } from './signaling/broadcaster.js';
+import { Signaling, createSocketServer } from './signaling/signaling.js';
+import { CarryOverStore } from './store/carryOverStore.js';
+import { LogStore } from './store/logStore.js';
+import { NodeRegistry } from './store/nodes.js';
 import { createRedis, type Redis } from './store/redis.js';
-import { SessionStore } from './store/sessionStore.js';
 
-/** A running Concord server. `close()` stops everything it started, children first. */
+/** A running Concord node. `close()` stops everything it started, children first. */
 export interface Concord {
   readonly url: string;
   readonly port: number;
-  readonly store: SessionStore;
+  readonly nodeId: string;
+  readonly logs: SessionLogs;
+  readonly logStore: LogStore;
+  readonly sessions: SessionService;
+  readonly issues: IssueService;
   readonly tokens: TokenService;
   readonly invites: InviteService;
   readonly pool: WorkerPool;
+  readonly rooms: RoomRegistry;
+  readonly monitor: HealthMonitor;
   readonly signaling: Signaling;
   readonly redis: Redis;
   close(): Promise<void>;
 }
 
+/**
+ * The composition root: stores, services, the media plane and the adapters (HTTP, Socket.IO)
+ * are made here, in the order their dependencies need, and wired by constructor.
+ */
 export async function startConcord(config: Config, log: Logger): Promise<Concord> {
   const redis = createRedis(config.redisUrl, log.child({ component: 'redis' }));
   await redis.connect();
   const pool = await WorkerPool.create(config, log);
+  const nodeId = config.node.id;
 
-  const store = new SessionStore(redis);
+  // ---- the log, and the ports the services act through ----
+  const logStore = new LogStore(redis);
+  const logs = new SessionLogs(logStore, systemClock, log.child({ component: 'log' }));
+  const broadcaster = new SocketBroadcaster();
+  const signals = new SignalBook();
+  const rooms = new RoomRegistry(
+    pool,
+    {
+      listenIp: config.rtc.listenIp,
+      announcedAddress: config.rtc.announcedAddress,
+      heardThresholdDbov: config.rtc.heardThresholdDbov,
+    },
+    new RoomEvents(broadcaster, (sid, siteId) => signals.heard(sid, siteId, Date.now())),
+    log.child({ component: 'media' }),
+  );
+  const media = new RoomMedia(rooms, broadcaster);
+  const health = new Health(redis, pool);
+  const monitor = new HealthMonitor(
+    logs,
+    rooms,
+    signals,
+    new ServerSampler(pool, rooms, health),
+    broadcaster,
+    log.child({ component: 'health' }),
+    config.health,
+  );
+
+  // ---- services ----
+  const sessions = new SessionService(logs, media, nodeId, log.child({ component: 'sessions' }));
+  const proceedings = new ProceedingsService(logs);
+  const issues = new IssueService(logs, new CarryOverStore(redis), log.child({ component: 'issues' }));
+  const healthService = new HealthService(logs, {
+    board: (sid) => monitor.snapshot(sid),
+    heartbeat: (sid, pid, siteId, stats) =>
+      stats === undefined
+        ? signals.heartbeat(sid, pid, siteId, Date.now())
+        : signals.report(sid, pid, siteId, stats, Date.now()),
+    heard: (sid, siteId) => signals.heard(sid, siteId, Date.now()),
+  });
+  const floorMedia = new FloorMedia(media, log.child({ component: 'floor' }));
+  const floorClock = new FloorClock((sid) => {
+    proceedings.cutOffIfDue(sid).catch((err: unknown) => log.error({ err, sessionId: sid }, 'floor clock failed'));
+  });
+  const presence = new PresenceClock(
+    logs,
+    sessions,
+    new NodeRegistry(redis),
+    nodeId,
+    { region: config.node.region ?? '', url: config.publicUrl ?? '' },
+    config.reconnectGraceMs,
+    log.child({ component: 'presence' }),
+  );
+  // What follows from every entry, whoever wrote it (the broadcast is registered by Signaling).
+  logs.onEntry((_e, before, after) => {
+    if (before?.proceedings !== after.proceedings) {
+      floorClock.schedule(after.session.id, after.proceedings);
+    }
+  });
+  logs.onEntry(floorMedia.onEntry);
+  logs.onEntry(issues.onEntry);
+  logs.onEntry(presence.onEntry);
+  logs.onEntry(new MediaModes(rooms, log.child({ component: 'media-modes' })).onEntry);
+
+  // ---- adapters: HTTP first (Socket.IO wraps its listener), then Socket.IO ----
   const tokens = new TokenService(config.jwtSecret);
   let baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
   const invites = new InviteService(tokens, () => baseUrl, config.inviteTtlSeconds);
-  const health = new Health(redis, pool);
-
-  // The Express app is registered before Socket.IO attaches (Socket.IO wraps the request
-  // listeners it finds); the agenda API reaches the signaling layer's service lazily.
-  let signaling: Signaling | null = null;
-  let metrics: Registry | null = null;
-  const ready = (): Signaling => {
-    if (!signaling) {
-      throw new Error('signaling is not ready');
-    }
-    return signaling;
-  };
   const app = createHttpApp({
-    store,
+    logs,
+    logStore,
+    sessions,
+    proceedings,
+    issues,
     tokens,
     invites,
     health,
-    proceedings: () => ready().proceedings,
-    issues: () => ready().issues,
-    metrics: () => (metrics ??= createMetrics(ready().monitor)),
+    metrics: createMetrics(monitor),
     adminSecret: config.adminSecret,
     clientDist: config.clientDist,
     log: log.child({ component: 'http' }),
   });
   const server = http.createServer(app);
-  signaling = new Signaling(server, config, store, redis, tokens, pool, health, log.child({ component: 'signaling' }));
-  signaling.monitor.start();
-  await signaling.recover();
+  const signaling = new Signaling(createSocketServer(server), {
+    tokens,
+    logs,
+    sessions,
+    proceedings,
+    issues,
+    health: healthService,
+    floorMedia,
+    media,
+    rooms,
+    broadcaster,
+    nodeId,
+    log: log.child({ component: 'signaling' }),
+  });
+
+  // ---- recovery, then serve ----
+  const sessionIds = await logStore.sessionIds();
+  const waiting = await presence.start(sessionIds);
+  for (const l of await logs.loaded()) {
+    floorClock.schedule(l.id, l.state.proceedings);
+    issues.schedule(l.state);
+  }
+  if (waiting > 0) {
+    log.info({ participants: waiting }, 'waiting for participants to reconnect');
+  }
+  monitor.start();
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -70,21 +174,32 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
   });
   const port = (server.address() as AddressInfo).port;
   baseUrl = config.publicUrl ?? `http://localhost:${port}`;
-  log.info({ port, url: baseUrl, workers: config.mediasoup.numWorkers }, 'concord listening');
+  log.info({ port, url: baseUrl, node: nodeId, workers: config.mediasoup.numWorkers }, 'concord listening');
 
   let closing: Promise<void> | null = null;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    store,
+    nodeId,
+    logs,
+    logStore,
+    sessions,
+    issues,
     tokens,
     invites,
     pool,
+    rooms,
+    monitor,
     signaling,
     redis,
     close() {
       closing ??= (async () => {
+        monitor.close();
+        presence.close();
+        floorClock.close();
+        issues.close();
         await signaling.close();
+        await rooms.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         pool.close();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +52,20 @@ const EnvSchema = z.object({
   HEALTH_DOWN_AFTER_MS: z.coerce.number().int().min(1000).default(5_000),
   /** How long a dropped participant keeps its place before it is removed. Default 30 s. */
   RECONNECT_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+  /**
+   * This node's name among the nodes that share one Redis. Default: the host name and a
+   * random suffix, new at every start (a restarted node is a new node; its old connections
+   * are treated as dropped once its old name stops being renewed).
+   */
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+    .optional(),
+  /** The region this node serves (invites may prefer one). Default: none. */
+  NODE_REGION: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+    .optional(),
   /** Default lifetime of invite tokens. Default 24 h. */
   INVITE_TTL_SECONDS: z.coerce
     .number()
@@ -79,6 +94,7 @@ export interface Config {
   health: { degradedLossPct: number; degradedRttMs: number; downAfterMs: number };
   reconnectGraceMs: number;
   inviteTtlSeconds: number;
+  node: { id: string; region: string | null };
 }
 
 export class ConfigError extends Error {}
@@ -121,6 +137,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     reconnectGraceMs: e.RECONNECT_GRACE_MS,
     inviteTtlSeconds: e.INVITE_TTL_SECONDS,
+    node: {
+      id:
+        e.NODE_ID ??
+        `${os
+          .hostname()
+          .replace(/[^A-Za-z0-9_.-]/g, '-')
+          .slice(0, 40)}-${randomBytes(3).toString('hex')}`,
+      region: e.NODE_REGION ?? null,
+    },
   };
 }
 

@@ -1,5 +1,4 @@
-import type { InviteWire, Session } from '@concord/shared';
-import { newSession } from './domain/session.js';
+import { SessionIdSchema, type InviteWire, type Session } from '@concord/shared';
 import { defaultInvites } from './http/invites.js';
 import type { Concord } from './app.js';
 
@@ -9,9 +8,11 @@ export const DEMO_SITES = ['Daraa', 'Damascus', 'Homs', 'Latakia'] as const;
 
 /** Creates the demo session unless it is already in Redis, and issues fresh invite links. */
 export async function ensureDemoSession(concord: Concord): Promise<{ session: Session; invites: InviteWire[] }> {
-  const demo = newSession({ id: DEMO_SESSION_ID, title: DEMO_TITLE, siteNames: DEMO_SITES }, Date.now());
-  await concord.store.create(demo); // false when a previous run created it: keep that one
-  const session = await concord.store.require(demo.id);
+  const existing = await concord.logs.find(SessionIdSchema.parse(DEMO_SESSION_ID));
+  // A previous run's demo session (in the embedded Redis) is kept, with its record.
+  const session =
+    existing?.state.session ??
+    (await concord.sessions.create({ id: DEMO_SESSION_ID, title: DEMO_TITLE, siteNames: DEMO_SITES }));
   return { session, invites: defaultInvites(concord.invites, session) };
 }
 

@@ -1,19 +1,11 @@
-import { ErrorCode, type WireError } from '@concord/shared';
+import { DomainError, ErrorCode, type WireError } from '@concord/shared';
 import { z } from 'zod';
 
-/** Base of every error that is meant to reach a client; carries a code from the protocol. */
-export class ConcordError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = new.target.name;
-  }
-  toWire(): WireError {
-    return { code: this.code, message: this.message };
-  }
-}
+/**
+ * Base of every error that is meant to reach a client; carries a code from the protocol.
+ * The shared rules throw its parent, DomainError, with the same meaning.
+ */
+export class ConcordError extends DomainError {}
 
 export class ValidationError extends ConcordError {
   constructor(message: string) {
@@ -46,12 +38,6 @@ export class NotFoundError extends ConcordError {
   }
 }
 
-export class ConflictError extends ConcordError {
-  constructor(message: string) {
-    super(ErrorCode.CONFLICT, message);
-  }
-}
-
 export class MediaError extends ConcordError {
   constructor(
     message: string,
@@ -72,7 +58,21 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   NOT_JOINED: 409,
   NOT_FOUND: 404,
-  CONFLICT: 409,
+  STALE_VERSION: 409,
+  ALREADY_REQUESTED: 409,
+  NO_SPEAKER_TO_REPLY: 409,
+  NO_SPEAKER: 409,
+  NOT_SPEAKER: 409,
+  QUEUE_EMPTY: 409,
+  ITEM_ACTIVE: 409,
+  ITEM_DONE: 409,
+  OWN_ISSUE: 409,
+  ALREADY_SUPPORTED: 409,
+  CANNOT_REMOVE_SELF: 409,
+  NOT_CONNECTED: 409,
+  ALREADY_EXISTS: 409,
+  ALREADY_JOINED: 409,
+  BUSY: 503,
   SESSION_CLOSED: 410,
   SESSION_LOCKED: 423,
   IN_LOBBY: 409,
@@ -87,7 +87,7 @@ export const httpStatusFor: Record<ErrorCode, number> = {
 
 /** Turns anything thrown into a wire error; unknown errors never leak their message. */
 export function toWireError(err: unknown): WireError {
-  if (err instanceof ConcordError) {
+  if (err instanceof DomainError) {
     return err.toWire();
   }
   if (err instanceof z.ZodError) {

@@ -26,8 +26,6 @@ export const SessionSchema = z.strictObject({
   /** Newcomers wait in the lobby until the chair admits them. */
   lobby: z.boolean().default(false),
   createdAt: z.number().int(),
-  /** Bumped by every change; concurrent writers compare it (optimistic concurrency). */
-  version: z.number().int().nonnegative(),
 });
 export type Session = z.infer<typeof SessionSchema>;
 
@@ -58,6 +56,3 @@ export const ProducerInfoSchema = z.strictObject({
   paused: z.boolean(),
 });
 export type ProducerInfo = z.infer<typeof ProducerInfoSchema>;
-
-/** Roles that may run the session (agenda, floor, moderation). */
-export const isChairRole = (role: Role): boolean => role === 'chair';

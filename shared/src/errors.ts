@@ -11,7 +11,36 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   NOT_JOINED: 'NOT_JOINED',
   NOT_FOUND: 'NOT_FOUND',
-  CONFLICT: 'CONFLICT',
+  /** A chair command carried an `expectedVersion` that is no longer current: someone changed the proceedings first. */
+  STALE_VERSION: 'STALE_VERSION',
+  /** This participant (or site, for a site request) already waits for the floor with this kind of request. */
+  ALREADY_REQUESTED: 'ALREADY_REQUESTED',
+  /** A reply needs someone who has the floor. */
+  NO_SPEAKER_TO_REPLY: 'NO_SPEAKER_TO_REPLY',
+  /** Extending or ending a turn needs someone who has the floor. */
+  NO_SPEAKER: 'NO_SPEAKER',
+  /** Only the speaker (or their site) may yield the floor. */
+  NOT_SPEAKER: 'NOT_SPEAKER',
+  /** Giving the floor to the next in line needs someone waiting. */
+  QUEUE_EMPTY: 'QUEUE_EMPTY',
+  /** The current agenda item is finished or deferred before it is deleted. */
+  ITEM_ACTIVE: 'ITEM_ACTIVE',
+  /** A done agenda item cannot be started again. */
+  ITEM_DONE: 'ITEM_DONE',
+  /** A site does not support its own issue. */
+  OWN_ISSUE: 'OWN_ISSUE',
+  /** This site already supports the issue. */
+  ALREADY_SUPPORTED: 'ALREADY_SUPPORTED',
+  /** The chair hands the chair over before leaving; it cannot remove itself. */
+  CANNOT_REMOVE_SELF: 'CANNOT_REMOVE_SELF',
+  /** The chair can only be handed to a participant who is connected now. */
+  NOT_CONNECTED: 'NOT_CONNECTED',
+  /** A session with this id exists already. */
+  ALREADY_EXISTS: 'ALREADY_EXISTS',
+  /** This connection joined as another participant (another instance id). */
+  ALREADY_JOINED: 'ALREADY_JOINED',
+  /** So many changes to the session at once that this one could not be written; send it again. */
+  BUSY: 'BUSY',
   SESSION_CLOSED: 'SESSION_CLOSED',
   SESSION_LOCKED: 'SESSION_LOCKED',
   /** The session has a lobby: wait for the chair (a lobby:admitted or lobby:refused event follows). */
@@ -43,3 +72,22 @@ export const fail = (code: ErrorCode, message: string): Result<never> => ({
   ok: false,
   error: { code, message },
 });
+
+/**
+ * A refusal by a rule of the protocol or the domain, with the code the client receives.
+ * Shared rules (the agenda, the floor, the issue lifecycle) throw it; the server sends
+ * `{ code, message }` as the request's answer.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+
+  toWire(): WireError {
+    return { code: this.code, message: this.message };
+  }
+}

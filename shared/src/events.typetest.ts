@@ -15,7 +15,7 @@ declare function needsSession(id: SessionId): void;
 
 // The typed maps accept what the protocol says…
 emit('floor:request', { type: 'point_of_order', forSite: true }, ack);
-on('issue:overdue', (e) => e.target satisfies 'acknowledge' | 'decide');
+on('session:entry', (e) => (e.type === 'floor.granted' ? e.payload.requestId : e.seq) satisfies string | number);
 
 // …and refuse what it does not.
 // @ts-expect-error an event that does not exist

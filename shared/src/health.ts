@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ParticipantIdSchema, SiteIdSchema } from './ids.js';
+import { ParticipantIdSchema, SiteIdSchema, type SiteId } from './ids.js';
 
 // Connection health: what operators watch, one tile per site.
 
@@ -57,7 +57,7 @@ export interface ParticipantHealth {
 }
 
 export interface SiteHealth {
-  siteId: string;
+  siteId: SiteId;
   name: string;
   status: SiteStatus;
   /** Why the status is not ok: 'loss', 'rtt', 'no_media', 'no_heartbeat', 'never_connected'. */
@@ -75,16 +75,17 @@ export interface SiteHealth {
   participants: ParticipantHealth[];
 }
 
-export interface Alarm {
-  id: string;
-  siteId: string;
-  siteName: string;
+export const AlarmSchema = z.strictObject({
+  id: z.string().min(1).max(64),
+  siteId: SiteIdSchema,
+  siteName: z.string(),
   /** The status that raised the alarm. */
-  level: 'degraded' | 'down';
-  reasons: string[];
-  raisedAt: number;
-  clearedAt: number | null;
-}
+  level: z.enum(['degraded', 'down']),
+  reasons: z.array(z.string().max(32)).max(8),
+  raisedAt: z.number().int(),
+  clearedAt: z.number().int().nullable(),
+});
+export type Alarm = z.infer<typeof AlarmSchema>;
 
 export interface ServerHealth {
   workers: { pid: number | null; alive: boolean; cpuMs: number | null; memoryKb: number | null; routers: number }[];

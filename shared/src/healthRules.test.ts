@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HEALTH_THRESHOLDS as T } from './health.js';
 import { lossPercent, siteStatus, updateAlarms, type SiteSample } from './healthRules.js';
+import { SiteIdSchema } from './ids.js';
 
 const NOW = 1_900_000_000_000;
 const healthy: SiteSample = {
@@ -53,7 +54,7 @@ describe('alarms', () => {
   let n = 0;
   const id = () => `alarm-${++n}`;
   const daraa = (status: 'ok' | 'degraded' | 'down', reasons: string[] = []) => ({
-    siteId: 'daraa',
+    siteId: SiteIdSchema.parse('daraa'),
     siteName: 'Daraa',
     status,
     reasons,

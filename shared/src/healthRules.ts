@@ -1,4 +1,5 @@
 import type { Alarm, HealthThresholds, SiteStatus } from './health.js';
+import type { SiteId } from './ids.js';
 
 // Pure health rules: the server applies them every second; tests drive them with a clock.
 
@@ -39,7 +40,7 @@ export interface AlarmChanges {
  */
 export function updateAlarms(
   open: readonly Alarm[],
-  statuses: readonly { siteId: string; siteName: string; status: SiteStatus; reasons: string[] }[],
+  statuses: readonly { siteId: SiteId; siteName: string; status: SiteStatus; reasons: string[] }[],
   now: number,
   newId: () => string,
 ): AlarmChanges {

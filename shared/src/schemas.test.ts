@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { clientSchemas } from './schemas.js';
+import { REQUESTS, type RequestName } from './requests.js';
+
+const clientSchemas = Object.fromEntries(Object.entries(REQUESTS).map(([k, v]) => [k, v.schema])) as {
+  [E in RequestName]: (typeof REQUESTS)[E]['schema'];
+};
 import { HandshakeAuthSchema, TokenClaimsSchema } from './auth.js';
 import { CreateInviteBodySchema, CreateSessionBodySchema } from './http.js';
 

@@ -1,2 +1,2 @@
 /** Bumped on any incompatible change to events or payloads; the server refuses other versions. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { IssuesUpdate } from '@concord/shared';
 import { connect, data, request, type TestSocket } from '../support/clients.js';
 import { RedisServer } from '../support/redisServer.js';
 import { repoRoot, startTestServer } from '../support/server.js';
@@ -103,11 +102,12 @@ async function main(): Promise<void> {
     const commander = await joinAs(concord.url, inviteFor(created, 'commander'));
     const pending = new Map<string, number>();
     const latencies: number[] = [];
-    commander.socket.on('issue:updated', (e: IssuesUpdate) => {
-      const t0 = pending.get(e.issue.title);
-      if (t0 !== undefined && e.issue.version === 1) {
+    commander.socket.on('session:entry', (e) => {
+      const t0 =
+        e.type === 'issue.raised' && e.payload.event.type === 'raised' ? pending.get(e.payload.event.title) : undefined;
+      if (t0 !== undefined && e.type === 'issue.raised' && e.payload.event.type === 'raised') {
         latencies.push(performance.now() - t0);
-        pending.delete(e.issue.title);
+        pending.delete(e.payload.event.title);
       }
     });
     for (let i = 0; i < RAISES; i++) {
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
     const ticks: number[] = [];
     for (let i = 0; i < 20; i++) {
       const t0 = performance.now();
-      await concord.signaling.monitor.tick();
+      await concord.monitor.tick();
       ticks.push(performance.now() - t0);
     }
     rows.push(

@@ -68,7 +68,7 @@ describe('the chair gives the floor and the media follows', () => {
     await homs.page.waitForTimeout(1_000); // give a wrongly accepted unmute the chance to show
     expect(await homsMic.getAttribute('aria-pressed')).toBe('false');
     const homsMicPaused = async () => {
-      const room = await server().signaling.rooms.peek(created.session.id);
+      const room = await server().rooms.peek(created.session.id);
       const peer = room?.getPeer(ParticipantIdSchema.parse(homs.participantId));
       return peer?.mics().every((m) => m.paused) ?? false;
     };

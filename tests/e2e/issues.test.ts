@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SessionIdSchema } from '@concord/shared';
 import { joinThroughUi, resultsDir, screenshot, type Actor } from '../support/browser.js';
 import { withServerAndBrowser } from '../support/fixtures.js';
-import { inviteFor, newSession } from '../support/sessions.js';
+import { inviteFor, newSession, stateOf } from '../support/sessions.js';
 
 describe('a critical issue from Homs reaches the commander and the decision comes back', () => {
   const { server, browser } = withServerAndBrowser();
@@ -50,7 +49,7 @@ describe('a critical issue from Homs reaches the commander and the decision come
     await screenshot(homs.page, 'issues-homs-sees-decision');
 
     // The record agrees: raised, acknowledged, reviewed, decided, by whom.
-    const issues = await server().signaling.issues.list(SessionIdSchema.parse(created.session.id));
+    const issues = Object.values((await stateOf(server(), created.session.id)).issues);
     expect(issues[0]?.timeline.map((e) => e.type)).toEqual(['raised', 'acknowledged', 'review_started', 'decided']);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '@concord/shared';
-import { httpAs, nextEvent } from '../support/clients.js';
+import { httpAs, nextEntry } from '../support/clients.js';
 import { TEST_ADMIN_SECRET } from '../support/env.js';
 import { withServer } from '../support/fixtures.js';
 import { inviteFor, joinAs, newSession } from '../support/sessions.js';
@@ -17,7 +17,7 @@ describe('the agenda over HTTP', () => {
     const chairToken = inviteFor(created, 'chair');
     // The chair-role invite holds the chair until someone else is given it.
     const homs = await joinAs(server().url, inviteFor(created, 'member', 'Homs'));
-    const live = nextEvent(homs.socket, 'proceedings:updated', (e) => e.proceedings.agenda.length === 1);
+    const live = nextEntry(homs.socket, 'agenda.added');
     const added = await call(chairToken, 'POST', `/api/sessions/${sid}/agenda`, {
       title: 'Return of the displaced',
       description: 'Report from the Homs committee',
@@ -25,8 +25,9 @@ describe('the agenda over HTTP', () => {
       allotmentSec: 1200,
     });
     expect(added.status).toBe(201);
-    const [update] = await live;
-    expect(update.proceedings.agenda[0]).toMatchObject({
+    const update = await live;
+    expect(update.actor).toMatchObject({ kind: 'participant', role: 'chair', participantId: null });
+    expect(homs.latest().agenda[0]).toMatchObject({
       title: 'Return of the displaced',
       presentingSiteId: 'homs',
       status: 'pending',
@@ -101,7 +102,7 @@ describe('the agenda over HTTP', () => {
       allotmentSec: 60,
       expectedVersion: 99,
     });
-    expect(stale).toMatchObject({ status: 409, json: { ok: false, error: { code: ErrorCode.CONFLICT } } });
+    expect(stale).toMatchObject({ status: 409, json: { ok: false, error: { code: ErrorCode.STALE_VERSION } } });
     const missing = await call(chair, 'DELETE', `/api/sessions/${sid}/agenda/item_nope`);
     expect(missing).toMatchObject({ status: 404, json: { ok: false, error: { code: ErrorCode.NOT_FOUND } } });
   });

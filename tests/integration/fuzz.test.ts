@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Socket } from 'socket.io-client';
 import { z } from 'zod';
-import { ErrorCode, clientSchemas, type ClientEvent } from '@concord/shared';
+import { ErrorCode, REQUESTS, type RequestName } from '@concord/shared';
 import { data, request, type TestSocket } from '../support/clients.js';
 import { withServer } from '../support/fixtures.js';
 import { invalidPayload, validPayload } from '../support/arbitraries.js';
@@ -58,7 +58,7 @@ describe('property-based socket fuzz', () => {
       const chair = await track(joinAs(server().url, inviteFor(created, 'chair')));
       const commander = await track(joinAs(server().url, inviteFor(created, 'commander')));
       const daraa = await track(joinAs(server().url, inviteFor(created, 'member', 'Daraa')));
-      const events = Object.keys(clientSchemas) as ClientEvent[];
+      const events = Object.keys(REQUESTS) as RequestName[];
       const shapes = fc.constantFrom<Shape>('one', 'one', 'one', 'none', 'two');
       let answered = 0;
 
@@ -66,7 +66,7 @@ describe('property-based socket fuzz', () => {
         if (event === 'session:leave') {
           continue; // a member who leaves is simply no longer joined; covered by the session tests
         }
-        const schema = clientSchemas[event];
+        const schema = REQUESTS[event].schema;
         // A fresh member per event (and the chair, with payloads that cannot be valid): a hostile
         // member may send anything; the chair's malformed commands must not change the session.
         const member = await track(joinAs(server().url, inviteFor(created, 'member', 'Homs')));

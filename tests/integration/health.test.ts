@@ -9,10 +9,9 @@ import {
   type HealthUpdate,
 } from '@concord/shared';
 import { HEALTH_TICK_MS } from '../../server/src/health/monitor.js';
-import { AlarmStore } from '../../server/src/store/alarmStore.js';
-import { connect, data, nextEvent, request } from '../support/clients.js';
+import { connect, data, nextEntry, nextEvent, request } from '../support/clients.js';
 import { withServer } from '../support/fixtures.js';
-import { inviteFor, joinAs, newSession, publishMic, type Joined } from '../support/sessions.js';
+import { inviteFor, joinAs, newSession, publishMic, stateOf, type Joined } from '../support/sessions.js';
 
 const run = promisify(execFile);
 
@@ -56,12 +55,7 @@ describe("operators see every site's health", () => {
     stop();
     const silentAt = Date.now();
     daraa.socket.close();
-    const alarm = nextEvent(
-      operator.socket,
-      'health:alarm',
-      (e) => e.alarm.siteId === 'daraa' && e.alarm.clearedAt === null,
-      15_000,
-    );
+    const alarm = nextEntry(operator.socket, 'alarm.raised', (e) => e.payload.alarm.siteId === 'daraa', 15_000);
     const [down] = await nextEvent(
       operator.socket,
       'health:update',
@@ -72,22 +66,17 @@ describe("operators see every site's health", () => {
     expect(siteOf(down, 'daraa')?.reasons).toEqual(['no_media', 'no_heartbeat']);
     // The rule: 5 s of silence, seen at the next tick (the last report was up to one interval earlier).
     expect(detectedAfterMs).toBeLessThanOrEqual(DEFAULT_HEALTH_THRESHOLDS.downAfterMs + HEALTH_TICK_MS + 1_000);
-    expect((await alarm)[0].alarm).toMatchObject({ level: 'down', siteName: 'Daraa' });
+    expect((await alarm).payload.alarm).toMatchObject({ level: 'down', siteName: 'Daraa' });
 
     // Daraa comes back.
     const back = await connect(server().url, inviteFor(created, 'member', 'Daraa'));
     closeLater(back);
     data(await request(back, 'session:join', { instanceId: daraa.instanceId }));
-    const cleared = nextEvent(
-      operator.socket,
-      'health:alarm',
-      (e) => e.alarm.siteId === 'daraa' && e.alarm.clearedAt !== null,
-      15_000,
-    );
+    const cleared = nextEntry(operator.socket, 'alarm.cleared', (e) => e.payload.alarm.siteId === 'daraa', 15_000);
     data(await request(back, 'stats:report', REPORT));
     await nextEvent(operator.socket, 'health:update', (u) => siteOf(u, 'daraa')?.status === 'ok', 15_000);
     await cleared;
-    const log = await new AlarmStore(server().redis).log(sid);
+    const log = (await stateOf(server(), sid)).alarmLog;
     expect(log.filter((a) => a.siteId === 'daraa').map((a) => (a.clearedAt === null ? 'raised' : 'cleared'))).toEqual([
       'cleared',
       'raised',
@@ -127,17 +116,15 @@ describe("operators see every site's health", () => {
         urgency: 'urgent',
       }),
     );
-    const queueBefore = (await server().signaling.proceedings.get(SessionIdSchema.parse(created.session.id))).queue.map(
-      (q) => q.id,
-    );
+    const queueBefore = (await stateOf(server(), created.session.id)).proceedings.queue.map((q) => q.id);
 
     expect(await request(daraa.socket, 'health:setMediaMode', { siteId: 'daraa', mode: 'audio-only' })).toMatchObject({
       ok: false,
       error: { code: ErrorCode.FORBIDDEN },
     });
-    const told = nextEvent(daraa.socket, 'media:mode');
+    const told = nextEntry(daraa.socket, 'media.mode');
     data(await request(operator.socket, 'health:setMediaMode', { siteId: 'daraa', mode: 'audio-only' }));
-    expect((await told)[0]).toEqual({ mode: 'audio-only', by: 'operator' });
+    expect((await told).payload).toEqual({ siteId: 'daraa', mode: 'audio-only', by: 'operator' });
     const [u] = await nextEvent(
       operator.socket,
       'health:update',
@@ -145,15 +132,12 @@ describe("operators see every site's health", () => {
     );
     expect(siteOf(u, 'daraa')?.mediaMode).toBe('audio-only');
 
-    const backToFull = nextEvent(daraa.socket, 'media:mode', (e) => e.mode === 'full');
+    const backToFull = nextEntry(daraa.socket, 'media.mode', (e) => e.payload.mode === 'full');
     data(await request(operator.socket, 'health:setMediaMode', { siteId: 'daraa', mode: 'full' }));
     await backToFull;
-    expect(
-      (await server().signaling.proceedings.get(SessionIdSchema.parse(created.session.id))).queue.map((q) => q.id),
-    ).toEqual(queueBefore);
-    expect((await server().signaling.issues.list(SessionIdSchema.parse(created.session.id))).map((i) => i.id)).toEqual([
-      issueId,
-    ]);
+    const after = await stateOf(server(), created.session.id);
+    expect(after.proceedings.queue.map((q) => q.id)).toEqual(queueBefore);
+    expect(Object.keys(after.issues)).toEqual([issueId]);
   });
 
   it('the board is for operators and the chair; members are refused', async () => {

@@ -3,6 +3,7 @@ import { ErrorCode } from '@concord/shared';
 import { AdminApi, inviteFor } from '../support/clients.js';
 import { uniqueId } from '../support/env.js';
 import { withServer } from '../support/fixtures.js';
+import { stateOf } from '../support/sessions.js';
 
 describe('the HTTP API', () => {
   const { server } = withServer();
@@ -88,7 +89,7 @@ describe('the HTTP API', () => {
     const id = uniqueId('s');
     await admin.createSession('First', ['Daraa'], id);
     const again = await admin.call('POST', '/api/admin/sessions', { title: 'Second', sites: [{ name: 'Homs' }], id });
-    expect(again).toMatchObject({ status: 409, json: { ok: false, error: { code: ErrorCode.CONFLICT } } });
-    expect((await server().store.require(id as never)).title).toBe('First');
+    expect(again).toMatchObject({ status: 409, json: { ok: false, error: { code: ErrorCode.ALREADY_EXISTS } } });
+    expect((await stateOf(server(), id)).session.title).toBe('First');
   });
 });

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, IssueIdSchema, SessionIdSchema, replayIssues, type Issue } from '@concord/shared';
-import { IssueStore } from '../../server/src/store/issueStore.js';
-import { data, nextEvent, request, requestRaw } from '../support/clients.js';
+import { ErrorCode, IssueIdSchema, SessionIdSchema, replay, type Issue } from '@concord/shared';
+import { data, nextEntry, request, requestRaw } from '../support/clients.js';
 import { TEST_ADMIN_SECRET } from '../support/env.js';
 import { withServer } from '../support/fixtures.js';
-import { current, inviteFor, joinAs, newSession, type Joined } from '../support/sessions.js';
+import { current, inviteFor, joinAs, newSession, stateOf, type Joined } from '../support/sessions.js';
 
 const raise = (j: Joined, title: string, key: string, urgency: 'critical' | 'urgent' | 'routine' = 'urgent') =>
   request(j.socket, 'issue:raise', { idempotencyKey: key, title, details: '', category: 'detainees', urgency });
@@ -64,7 +63,7 @@ describe('the issue queue', () => {
       ok: false,
       error: { code: ErrorCode.FORBIDDEN },
     });
-    const issue = (await server().signaling.issues.list(s.sid)).find((i) => i.id === issueId);
+    const issue = (await stateOf(server(), s.sid)).issues[issueId];
     expect(issue).toMatchObject({ status: 'raised', pinned: false, timeline: [{ type: 'raised' }] });
   });
 
@@ -74,13 +73,10 @@ describe('the issue queue', () => {
     const early = await request(s.commander.socket, 'issue:decide', { issueId, decision: 'too soon' });
     expect(early).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_TRANSITION } });
     data(await request(s.commander.socket, 'issue:acknowledge', { issueId }));
-    const seen = nextEvent(
-      s.homs.socket,
-      'issue:updated',
-      (e) => e.issue.id === issueId && e.issue.status === 'decided',
-    );
+    const seen = nextEntry(s.homs.socket, 'issue.changed', (e) => e.payload.events.some((x) => x.type === 'decided'));
     data(await request(s.commander.socket, 'issue:decide', { issueId, decision: 'Two tankers dispatched tonight' }));
-    const [{ issue }] = await seen;
+    expect((await seen).payload.events.map((e) => e.type)).toEqual(['review_started', 'decided']);
+    const issue = s.homs.state().issues[issueId]!;
     expect(issue.resolution).toEqual({ kind: 'decided', text: 'Two tankers dispatched tonight', body: null });
     expect(issue.timeline.map((e) => e.type)).toEqual(['raised', 'acknowledged', 'review_started', 'decided']);
     expect(await request(s.commander.socket, 'issue:acknowledge', { issueId })).toMatchObject({
@@ -95,11 +91,11 @@ describe('the issue queue', () => {
     data(await request(s.daraa.socket, 'issue:support', { issueId }));
     expect(await request(s.daraa.socket, 'issue:support', { issueId })).toMatchObject({
       ok: false,
-      error: { code: ErrorCode.CONFLICT },
+      error: { code: ErrorCode.ALREADY_SUPPORTED },
     });
     expect(await request(s.homs.socket, 'issue:support', { issueId })).toMatchObject({
       ok: false,
-      error: { code: ErrorCode.CONFLICT },
+      error: { code: ErrorCode.OWN_ISSUE },
     });
     const v = (await current(s.chair)).version;
     const { itemId } = data(
@@ -112,7 +108,7 @@ describe('the issue queue', () => {
       ok: false,
       error: { code: ErrorCode.INVALID_PAYLOAD },
     });
-    const issue = (await server().signaling.issues.list(s.sid)).find((i) => i.id === issueId);
+    const issue = (await stateOf(server(), s.sid)).issues[issueId];
     expect(issue).toMatchObject({
       supporters: ['daraa'],
       pinned: true,
@@ -138,10 +134,10 @@ describe('the issue queue', () => {
     const results = replies.map((r) => data(r));
     expect(results.filter((r) => r.created)).toHaveLength(50);
     expect(new Set(results.map((r) => r.issueId)).size).toBe(50);
-    expect(await server().signaling.issues.list(s.sid)).toHaveLength(50);
+    expect(Object.keys((await stateOf(server(), s.sid)).issues)).toHaveLength(50);
   });
 
-  it('the queue rebuilt from the event stream equals the stored queue', async () => {
+  it('the queue rebuilt from the session log equals the stored queue', async () => {
     const s = await setup();
     const ids: string[] = [];
     for (let k = 0; k < 6; k++) {
@@ -166,14 +162,18 @@ describe('the issue queue', () => {
     data(await request(s.commander.socket, 'issue:reject', { issueId: c, reason: 'Duplicate of an earlier issue' }));
     data(await request(s.daraa.socket, 'issue:support', { issueId: d }));
     data(await request(s.chair.socket, 'issue:pin', { issueId: d, pinned: true }));
-    const store = new IssueStore(server().redis);
-    const rebuilt = replayIssues(await store.events(s.sid));
-    const stored = await store.list(s.sid);
-    const byId = (xs: Iterable<Issue>) => [...xs].sort((x, y) => x.id.localeCompare(y.id));
-    expect(byId(rebuilt.values())).toEqual(byId(stored));
+    const entries = [];
+    for await (const e of server().logStore.all(s.sid)) {
+      entries.push(e);
+    }
+    const rebuilt = replay(entries)?.issues ?? {};
+    const stored = (await server().logStore.load(s.sid))?.state.issues ?? {};
+    const byId = (xs: Record<string, Issue>) => Object.values(xs).sort((x, y) => x.id.localeCompare(y.id));
+    expect(byId(rebuilt)).toEqual(byId(stored));
+    expect(byId(stored)).toHaveLength(6);
   });
 
-  it('an issue that misses its acknowledge target is escalated to commanders, the chair and operators', async () => {
+  it('an issue that misses its acknowledge target is escalated, and every client (commanders, the chair, operators) sees it', async () => {
     const s = await setup();
     const put = await fetch(`${server().url}/api/sessions/${s.sid}/issue-settings`, {
       method: 'PUT',
@@ -188,18 +188,18 @@ describe('the issue queue', () => {
       }),
     });
     expect(put.status).toBe(200);
+    const escalated = (e: { payload: { events: { type: string }[] } }) =>
+      e.payload.events.some((x) => x.type === 'escalated');
     const alerts = [s.commander, s.chair, s.operator].map((j) =>
-      nextEvent(j.socket, 'issue:overdue', () => true, 30_000),
+      nextEntry(j.socket, 'issue.changed', escalated, 30_000),
     );
-    let memberAlerted = false;
-    s.daraa.socket.on('issue:overdue', () => (memberAlerted = true));
     const { issueId } = data(await raise(s.homs, 'Shelling near the crossing', 'key-esc-0001', 'critical'));
-    for (const [e] of await Promise.all(alerts)) {
-      expect(e).toMatchObject({ issueId, target: 'acknowledge', urgency: 'critical' });
+    for (const e of await Promise.all(alerts)) {
+      expect(e.payload).toMatchObject({ issueId, events: [{ type: 'escalated', target: 'acknowledge' }] });
+      expect(e.actor).toEqual({ kind: 'system', component: 'escalation' });
     }
-    const issue = (await server().signaling.issues.list(s.sid)).find((i) => i.id === issueId);
+    const issue = (await stateOf(server(), s.sid)).issues[issueId];
     expect(issue?.escalated).toEqual({ acknowledge: true, decide: false });
-    expect(memberAlerted).toBe(false);
   });
 
   it('unresolved issues carry over to the next session of the same sites', async () => {
@@ -220,7 +220,7 @@ describe('the issue queue', () => {
     expect(pending.map((i) => i.issue.id)).not.toContain(done);
     const { imported } = data(await request(chair2.socket, 'issues:importCarryOver', {}));
     expect(imported).toBeGreaterThanOrEqual(1);
-    const issues = await server().signaling.issues.list(SessionIdSchema.parse(next.session.id));
+    const issues = Object.values((await stateOf(server(), next.session.id)).issues);
     expect(issues.find((i) => i.carriedFrom?.issueId === IssueIdSchema.parse(open))).toMatchObject({
       title: 'Reconstruction permits',
       status: 'raised',

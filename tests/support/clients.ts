@@ -1,6 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
 import {
   PROTOCOL_VERSION,
+  type LogChangeType,
+  type LogEntry,
   type ClientToServerEvents,
   type InviteWire,
   type Result,
@@ -96,6 +98,21 @@ export async function join(
     await request(socket, 'session:join', displayName ? { instanceId, displayName } : { instanceId }),
   );
   return { socket, snapshot, instanceId };
+}
+
+/** Waits for the next log entry of one type (and matching `predicate`) on a joined socket. */
+export function nextEntry<T extends LogChangeType>(
+  socket: TestSocket,
+  type: T,
+  predicate: (e: Extract<LogEntry, { type: T }>) => boolean = () => true,
+  timeoutMs = REQUEST_TIMEOUT_MS,
+): Promise<Extract<LogEntry, { type: T }>> {
+  return nextEvent(
+    socket,
+    'session:entry',
+    (e) => e.type === type && predicate(e as Extract<LogEntry, { type: T }>),
+    timeoutMs,
+  ).then(([e]) => e as Extract<LogEntry, { type: T }>);
 }
 
 /** Waits for one server event. */

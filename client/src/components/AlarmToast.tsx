@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { AlarmNotice } from '../state/sessionState';
+import type { AlarmNotice } from '../state/viewState';
 import { AlertIcon } from './Icons';
 import { Toast } from './Toast';
 

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { ConnectionStatus } from '../state/sessionState';
+import type { ConnectionStatus } from '../state/viewState';
 
 /** Shown while the socket is down; the element stays in the page so its state can be read. */
 export function ConnectionBanner({ connection }: { connection: ConnectionStatus }) {

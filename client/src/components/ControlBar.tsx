@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SessionState } from '../state/sessionState';
+import type { ViewState } from '../state/viewState';
 import { CameraIcon, CameraOffIcon, LeaveIcon, LockIcon, MicIcon, MicOffIcon, PanelIcon, ScreenIcon } from './Icons';
 
 interface ControlBarProps {
-  state: SessionState;
+  state: ViewState;
   onToggleMic: () => void;
   onToggleCamera: () => void;
   onToggleScreen: () => void;

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { MediaModeState } from '../state/sessionState';
+import type { MediaModeState } from '../state/viewState';
 
 /** Our site's media mode in the header: full video, low video or audio only. */
 export function MediaModeBadge({ mediaMode }: { mediaMode: MediaModeState }) {

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { MediaModeNotice } from '../state/sessionState';
+import type { MediaModeNotice } from '../state/viewState';
 import { CameraIcon, CameraOffIcon } from './Icons';
 import { Toast } from './Toast';
 

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { ModerationNotice } from '../state/sessionState';
+import type { ModerationNotice } from '../state/viewState';
 import { MicOffIcon } from './Icons';
 import { Toast } from './Toast';
 

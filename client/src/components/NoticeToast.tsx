@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { Notice } from '../state/sessionState';
+import type { Notice } from '../state/viewState';
 import { Toast } from './Toast';
 
 export function NoticeToast({ notice, onDismiss }: { notice: Notice | null; onDismiss: (id: number) => void }) {

@@ -1,10 +1,10 @@
 import { useTranslation } from 'react-i18next';
-import type { SessionState } from '../state/sessionState';
+import type { ViewState } from '../state/viewState';
 import { HealthBadge } from './HealthBadge';
 import { LanguageSwitcher } from './LanguageSwitcher';
 import { MediaModeBadge } from './MediaModeBadge';
 
-export function SessionHeader({ state }: { state: SessionState }) {
+export function SessionHeader({ state }: { state: ViewState }) {
   const { t } = useTranslation();
   const { session, self, connection } = state;
   const siteName = session?.sites.find((s) => s.id === self?.siteId)?.name ?? null;

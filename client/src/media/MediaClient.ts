@@ -1,33 +1,21 @@
-import { z } from 'zod';
 import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
-import {
-  ErrorCode,
-  MediaSourceSchema,
-  type MediaSource as MediaSourceKind,
-  type ParticipantId,
-  type ProducerInfo,
-} from '@concord/shared';
-import type { RequestPayload as Payload, RequestReply as Reply } from '../protocol';
+import { ErrorCode, type MediaSource as MediaSourceKind, type ProducerInfo } from '@concord/shared';
 import { assertUnreachable } from '../assert';
 import { AppError, ClientErrorCode } from '../state/errors';
+import type { Send } from '../state/send';
 import { log } from '../logger';
 import type { StatsDirection, TransportStatsRows } from './clientStats';
-import { toDeviceRtpCapabilities, toRtpCapabilitiesWire, toRtpParametersWire, toTransportOptions } from './wire';
+import { Consumers, type ConsumerStats, type RemoteTrack } from './consumers';
+import { createTransport, type TransportDirection } from './transports';
+import { toDeviceRtpCapabilities } from './wire';
 
-/** The requests the media layer needs; `Signaling` implements them over the socket. */
+export type { ConsumerStats, RemoteTrack } from './consumers';
+export type { TransportDirection } from './transports';
+
+/** The requests the media layer needs: the client's one generic sender (`state/send.ts`). */
 export interface MediaSignaling {
-  getRouterRtpCapabilities(): Promise<Reply<'media:getRouterRtpCapabilities'>>;
-  createTransport(p: Payload<'media:createTransport'>): Promise<Reply<'media:createTransport'>>;
-  connectTransport(p: Payload<'media:connectTransport'>): Promise<Reply<'media:connectTransport'>>;
-  restartIce(p: Payload<'media:restartIce'>): Promise<Reply<'media:restartIce'>>;
-  produce(p: Payload<'media:produce'>): Promise<Reply<'media:produce'>>;
-  closeProducer(p: Payload<'media:closeProducer'>): Promise<Reply<'media:closeProducer'>>;
-  pauseProducer(p: Payload<'media:pauseProducer'>): Promise<Reply<'media:pauseProducer'>>;
-  resumeProducer(p: Payload<'media:resumeProducer'>): Promise<Reply<'media:resumeProducer'>>;
-  consume(p: Payload<'media:consume'>): Promise<Reply<'media:consume'>>;
-  resumeConsumer(p: Payload<'media:resumeConsumer'>): Promise<Reply<'media:resumeConsumer'>>;
-  setConsumerLayers(p: Payload<'media:setConsumerLayers'>): Promise<Reply<'media:setConsumerLayers'>>;
+  readonly send: Send;
 }
 
 export interface MediaClientListener {
@@ -35,26 +23,6 @@ export interface MediaClientListener {
   remoteTrackClosed(producerId: string): void;
   /** A transport failed and ICE restarts did not bring it back; the media must be rebuilt. */
   transportFailed(direction: TransportDirection): void;
-}
-
-export type TransportDirection = StatsDirection;
-
-/** A consumed track of another participant. */
-export interface RemoteTrack {
-  consumerId: string;
-  producerId: string;
-  participantId: ParticipantId;
-  kind: 'audio' | 'video';
-  source: MediaSourceKind;
-  track: MediaStreamTrack;
-}
-
-/** Inbound RTP counters of one consumer (what the end-to-end tests read). */
-export interface ConsumerStats {
-  participantId: string;
-  kind: 'audio' | 'video';
-  bytesReceived: number;
-  framesDecoded?: number;
 }
 
 /**
@@ -71,15 +39,6 @@ export const CAMERA_TOP_LAYER = CAMERA_SIMULCAST.length - 1;
 const CAMERA_CODEC_OPTIONS: types.ProducerCodecOptions = { videoGoogleStartBitrate: 1000 };
 /** Documents need sharp text, not motion: one layer with room for detail. */
 const SCREEN_MAX_BITRATE = 1_500_000;
-/** ICE restarts tried on a failed transport before the whole media is rebuilt. */
-const MAX_ICE_RESTARTS = 3;
-
-const InboundRtpSchema = z.object({
-  type: z.literal('inbound-rtp'),
-  bytesReceived: z.number().optional(),
-  framesDecoded: z.number().optional(),
-});
-
 function producerOptions(source: MediaSourceKind): Pick<types.ProducerOptions, 'encodings' | 'codecOptions'> {
   switch (source) {
     case 'mic':
@@ -94,12 +53,6 @@ function producerOptions(source: MediaSourceKind): Pick<types.ProducerOptions, '
   }
 }
 
-interface ConsumerEntry {
-  consumer: types.Consumer;
-  remote: RemoteTrack;
-  spatialLayer: number | null;
-}
-
 /**
  * One mediasoup-client Device with its send and receive transports, the local producers
  * (one per source) and the consumers of other participants' producers. It owns all of them:
@@ -112,10 +65,7 @@ export class MediaClient {
   private recvTransport: types.Transport | null = null;
   private readonly producers = new Map<MediaSourceKind, types.Producer>();
   private readonly publishing = new Set<MediaSourceKind>();
-  /** By producer id: there is at most one consumer per remote producer. */
-  private readonly consumers = new Map<string, ConsumerEntry>();
-  /** Producer ids with a consume request in flight. */
-  private readonly consuming = new Set<string>();
+  private readonly consumers: Consumers;
   /** The highest camera layer we send; kept so that a camera published later obeys it too. */
   private cameraMaxSpatialLayer = CAMERA_TOP_LAYER;
   private closed = false;
@@ -123,7 +73,9 @@ export class MediaClient {
   constructor(
     private readonly signaling: MediaSignaling,
     private readonly listener: MediaClientListener,
-  ) {}
+  ) {
+    this.consumers = new Consumers(signaling.send, (producerId) => listener.remoteTrackClosed(producerId));
+  }
 
   get isClosed(): boolean {
     return this.closed;
@@ -136,7 +88,9 @@ export class MediaClient {
 
   /** Loads a new Device with the router's capabilities and creates both transports. */
   async load(): Promise<void> {
-    const routerRtpCapabilities = toDeviceRtpCapabilities(await this.signaling.getRouterRtpCapabilities());
+    const routerRtpCapabilities = toDeviceRtpCapabilities(
+      await this.signaling.send('media:getRouterRtpCapabilities', {}),
+    );
     this.assertOpen();
     let device: Device;
     try {
@@ -147,9 +101,9 @@ export class MediaClient {
     }
     this.assertOpen();
     this.device = device;
-    this.recvTransport = await this.createTransport(device, 'recv');
+    this.recvTransport = await this.openTransport(device, 'recv');
     try {
-      this.sendTransport = await this.createTransport(device, 'send');
+      this.sendTransport = await this.openTransport(device, 'send');
     } catch (err) {
       // A role that may not publish still receives.
       if (err instanceof AppError && err.code === ErrorCode.FORBIDDEN) {
@@ -233,7 +187,7 @@ export class MediaClient {
     }
     this.producers.delete(source);
     producer.close();
-    await this.signaling.closeProducer({ producerId: producer.id });
+    await this.signaling.send('media:closeProducer', { producerId: producer.id });
   }
 
   /** Forgets a producer the server closed, without asking the server. */
@@ -258,7 +212,7 @@ export class MediaClient {
     }
     try {
       const ref = { producerId: producer.id };
-      await (paused ? this.signaling.pauseProducer(ref) : this.signaling.resumeProducer(ref));
+      await this.signaling.send(paused ? 'media:pauseProducer' : 'media:resumeProducer', ref);
     } catch (err) {
       if (!producer.closed) {
         if (paused) {
@@ -300,122 +254,35 @@ export class MediaClient {
    * Consumes another participant's producer. Resolves with the new track, or null when the
    * producer is already consumed, went away meanwhile, or this client was closed.
    */
-  async consume(info: ProducerInfo): Promise<RemoteTrack | null> {
+  consume(info: ProducerInfo): Promise<RemoteTrack | null> {
     const transport = this.recvTransport;
     const device = this.device;
     if (this.closed || !transport || !device) {
-      return null;
+      return Promise.resolve(null);
     }
-    const { producerId } = info;
-    if (this.consumers.has(producerId) || this.consuming.has(producerId)) {
-      return null;
-    }
-    this.consuming.add(producerId);
-    try {
-      const options = await this.signaling.consume({
-        transportId: transport.id,
-        producerId,
-        rtpCapabilities: toRtpCapabilitiesWire(device.rtpCapabilities),
-      });
-      // `consuming` loses the id when the producer closes while the request is in flight.
-      if (this.closed || !this.consuming.has(producerId)) {
-        return null;
-      }
-      const consumer = await transport.consume({
-        id: options.id,
-        producerId: options.producerId,
-        kind: options.kind,
-        rtpParameters: options.rtpParameters,
-      });
-      if (this.closed || !this.consuming.has(producerId)) {
-        consumer.close();
-        return null;
-      }
-      const remote: RemoteTrack = {
-        consumerId: consumer.id,
-        producerId,
-        participantId: info.participantId,
-        kind: options.kind,
-        source: info.source,
-        track: consumer.track,
-      };
-      this.consumers.set(producerId, { consumer, remote, spatialLayer: null });
-      consumer.on('transportclose', () => this.forgetConsumer(producerId));
-      consumer.on('trackended', () => this.forgetConsumer(producerId));
-      // The server creates consumers paused, so that no packet arrives before the track is wired.
-      await this.signaling.resumeConsumer({ consumerId: consumer.id });
-      return this.consumers.has(producerId) ? remote : null;
-    } finally {
-      this.consuming.delete(producerId);
-    }
+    return this.consumers.consume(info, transport, device);
   }
 
   /** Closes our consumer of a producer that was closed; returns false if there was none. */
   closeConsumerOfProducer(producerId: string): boolean {
-    this.consuming.delete(producerId);
-    const entry = this.consumers.get(producerId);
-    if (!entry) {
-      return false;
-    }
-    this.consumers.delete(producerId);
-    entry.consumer.close();
-    return true;
+    return this.consumers.closeOfProducer(producerId);
   }
 
   /** Closes a consumer the server closed; returns its producer id, or null if unknown. */
   closeConsumer(consumerId: string): string | null {
-    for (const [producerId, entry] of this.consumers) {
-      if (entry.consumer.id === consumerId) {
-        this.closeConsumerOfProducer(producerId);
-        return producerId;
-      }
-    }
-    return null;
+    return this.consumers.closeConsumer(consumerId);
   }
 
   /**
    * Asks the SFU for one simulcast layer of every camera: small tiles do not need the full
    * resolution, and a site on a weak link saves its downlink for audio.
    */
-  async setCameraSpatialLayer(spatialLayer: number, force = false): Promise<void> {
-    const requests: Promise<unknown>[] = [];
-    for (const entry of this.consumers.values()) {
-      const unchanged = entry.spatialLayer === spatialLayer && !force;
-      if (entry.remote.source !== 'camera' || entry.remote.kind !== 'video' || unchanged) {
-        continue;
-      }
-      entry.spatialLayer = spatialLayer;
-      requests.push(
-        this.signaling.setConsumerLayers({ consumerId: entry.consumer.id, spatialLayer }).catch((err: unknown) => {
-          entry.spatialLayer = null;
-          log.warn('could not set the consumer layer', err);
-        }),
-      );
-    }
-    await Promise.all(requests);
+  setCameraSpatialLayer(spatialLayer: number, force = false): Promise<void> {
+    return this.consumers.setCameraSpatialLayer(spatialLayer, force);
   }
 
-  async stats(): Promise<ConsumerStats[]> {
-    const entries = [...this.consumers.values()];
-    const settled = await Promise.allSettled(
-      entries.map(async ({ consumer, remote }): Promise<ConsumerStats> => {
-        const report = await consumer.getStats();
-        let bytesReceived = 0;
-        let framesDecoded: number | undefined;
-        report.forEach((stat: unknown) => {
-          const inbound = InboundRtpSchema.safeParse(stat);
-          if (!inbound.success) {
-            return;
-          }
-          bytesReceived += inbound.data.bytesReceived ?? 0;
-          if (inbound.data.framesDecoded !== undefined) {
-            framesDecoded = (framesDecoded ?? 0) + inbound.data.framesDecoded;
-          }
-        });
-        return { participantId: remote.participantId, kind: remote.kind, bytesReceived, framesDecoded };
-      }),
-    );
-    return settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  stats(): Promise<ConsumerStats[]> {
+    return this.consumers.stats();
   }
 
   /** The raw stats of both transports, for the client's own connection report. */
@@ -446,13 +313,8 @@ export class MediaClient {
       return;
     }
     this.closed = true;
-    // Maps are emptied first so that the close cascade does not report each track as lost.
-    const consumers = [...this.consumers.values()];
-    this.consumers.clear();
-    this.consuming.clear();
-    for (const { consumer } of consumers) {
-      consumer.close();
-    }
+    // Consumers and producers first, so that the close cascade does not report each track as lost.
+    this.consumers.close();
     const producers = [...this.producers.values()];
     this.producers.clear();
     for (const producer of producers) {
@@ -476,81 +338,16 @@ export class MediaClient {
     }
   }
 
-  private forgetConsumer(producerId: string): void {
-    if (this.closed || !this.consumers.has(producerId)) {
-      return;
-    }
-    this.closeConsumerOfProducer(producerId);
-    this.listener.remoteTrackClosed(producerId);
-  }
-
-  private async createTransport(device: Device, direction: TransportDirection): Promise<types.Transport> {
-    const wire = await this.signaling.createTransport({ direction });
-    this.assertOpen();
-    const options = toTransportOptions(wire);
-    const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
-
-    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      this.signaling.connectTransport({ transportId: transport.id, dtlsParameters }).then(
-        () => callback(),
-        (err: unknown) => errback(asError(err)),
-      );
-    });
-
-    if (direction === 'send') {
-      transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-        const source = MediaSourceSchema.safeParse(appData['source']);
-        if (!source.success) {
-          errback(new Error('a producer was created without a media source'));
-          return;
-        }
-        this.signaling
-          .produce({
-            transportId: transport.id,
-            kind,
-            rtpParameters: toRtpParametersWire(rtpParameters),
-            source: source.data,
-            paused: appData['paused'] === true,
-          })
-          .then(
-            ({ producerId }) => callback({ id: producerId }),
-            (err: unknown) => errback(asError(err)),
-          );
-      });
-    }
-
-    let iceRestarts = 0;
-    transport.on('connectionstatechange', (state) => {
-      if (state === 'connected') {
-        iceRestarts = 0;
-      } else if (state === 'failed') {
-        iceRestarts += 1;
-        void this.restartIce(transport, direction, iceRestarts);
-      }
-    });
-    return transport;
-  }
-
-  /** A failed transport first gets an ICE restart: cheap, and it keeps every producer and consumer. */
-  private async restartIce(transport: types.Transport, direction: TransportDirection, attempt: number): Promise<void> {
-    if (this.closed || transport.closed) {
-      return;
-    }
-    if (attempt > MAX_ICE_RESTARTS) {
-      this.listener.transportFailed(direction);
-      return;
-    }
-    try {
-      const iceParameters = await this.signaling.restartIce({ transportId: transport.id });
-      if (!this.closed && !transport.closed) {
-        await transport.restartIce({ iceParameters });
-      }
-    } catch (err) {
-      log.warn(`ICE restart of the ${direction} transport failed`, err);
-      if (!this.closed) {
-        this.listener.transportFailed(direction);
-      }
-    }
+  private openTransport(device: Device, direction: TransportDirection): Promise<types.Transport> {
+    return createTransport(
+      {
+        send: this.signaling.send,
+        isClosed: () => this.closed,
+        failed: (d) => this.listener.transportFailed(d),
+      },
+      device,
+      direction,
+    );
   }
 
   private assertOpen(): void {
@@ -558,8 +355,4 @@ export class MediaClient {
       throw new AppError(ClientErrorCode.DISCONNECTED, 'the media client was closed');
     }
   }
-}
-
-function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
 }

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { LanguageSwitcher } from '../components/LanguageSwitcher';
-import type { Failure } from '../state/sessionState';
+import type { Failure } from '../state/viewState';
 
 export function LeftScreen({ leaving, onRejoin }: { leaving: boolean; onRejoin: () => void }) {
   const { t } = useTranslation();

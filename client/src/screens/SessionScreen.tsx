@@ -16,9 +16,9 @@ import { SessionHeader } from '../components/SessionHeader';
 import { VideoGrid } from '../components/VideoGrid';
 import { log } from '../logger';
 import { ControllerContext } from '../state/controllerContext';
-import { mayUseMic, proceedingsView } from '../state/proceedings';
+import { mayDo, mayUseMic, proceedingsView } from '../state/proceedings';
 import type { SessionController } from '../state/SessionController';
-import type { SessionState } from '../state/sessionState';
+import type { ViewState } from '../state/viewState';
 import { useStore } from '../state/store';
 import { buildScreenShares, buildTiles, remoteAudioTracks } from '../state/tiles';
 import { CommanderBoard } from './commander/CommanderBoard';
@@ -59,7 +59,7 @@ export function SessionScreen({ controller, onRejoin, onBack }: SessionScreenPro
   }
 }
 
-function LiveSession({ controller, state }: { controller: SessionController; state: SessionState }) {
+function LiveSession({ controller, state }: { controller: SessionController; state: ViewState }) {
   const { t } = useTranslation();
   const tiles = useMemo(() => buildTiles(state), [state]);
   const shares = useMemo(() => buildScreenShares(state), [state]);
@@ -102,7 +102,7 @@ function LiveSession({ controller, state }: { controller: SessionController; sta
                 {sharing && <ScreenShareStage shares={shares} />}
                 <VideoGrid tiles={tiles} compact />
               </div>
-              <OperatorBoard />
+              <OperatorBoard controls={mayDo(state, 'health.control')} />
             </>
           ) : commander && view ? (
             <>

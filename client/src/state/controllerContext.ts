@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useState } from 'react';
-import type { RequestPayload, RequestReply } from '../protocol';
-import type { ActOutcome, SessionController } from './SessionController';
-import type { SessionRequest } from './signaling';
+import type { RequestName, RequestPayload, RequestReply } from '@concord/shared';
+import type { ActOutcome } from './context';
+import type { SessionController } from './SessionController';
 
 /** The participation the session screen shows; deep panels send their requests through it. */
 export const ControllerContext = createContext<SessionController | null>(null);
@@ -16,7 +16,7 @@ export function useController(): SessionController {
 
 export interface Action {
   /** Sends a request; never rejects (a failure is shown as a notice and reported in the outcome). */
-  act: <E extends SessionRequest>(event: E, payload: RequestPayload<E>) => Promise<ActOutcome<RequestReply<E>>>;
+  act: <E extends RequestName>(event: E, payload: RequestPayload<E>) => Promise<ActOutcome<RequestReply<E>>>;
   /** A request of this control is in flight: its buttons wait, so a double click does not send twice. */
   pending: boolean;
 }
@@ -25,7 +25,7 @@ export function useAction(): Action {
   const controller = useController();
   const [pending, setPending] = useState(false);
   const act = useCallback(
-    async <E extends SessionRequest>(event: E, payload: RequestPayload<E>): Promise<ActOutcome<RequestReply<E>>> => {
+    async <E extends RequestName>(event: E, payload: RequestPayload<E>): Promise<ActOutcome<RequestReply<E>>> => {
       setPending(true);
       try {
         return await controller.act(event, payload);

@@ -12,12 +12,6 @@ export const ClientErrorCode = {
   DEVICE_NOT_FOUND: 'DEVICE_NOT_FOUND',
   DEVICE_IN_USE: 'DEVICE_IN_USE',
   DEVICE_ERROR: 'DEVICE_ERROR',
-  /** A chair command was refused with CONFLICT because the proceedings changed since they were shown. */
-  STALE_PROCEEDINGS: 'STALE_PROCEEDINGS',
-  /** A floor request was refused with CONFLICT: this participant (or site) is already waiting. */
-  ALREADY_REQUESTED: 'ALREADY_REQUESTED',
-  /** Support for an issue was refused with CONFLICT: the site raised it, or already supports it. */
-  ALREADY_SUPPORTED: 'ALREADY_SUPPORTED',
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 
@@ -49,6 +43,20 @@ export function parseErrorCode(value: unknown, fallback: ErrorCode): ErrorCode {
   const parsed = ErrorCodeSchema.safeParse(value);
   return parsed.success ? parsed.data : fallback;
 }
+
+/** Refusals no retry can fix: a new link is needed, or this participant may not take part. */
+const FATAL_CODES: ReadonlySet<AppErrorCode> = new Set<AppErrorCode>([
+  ErrorCode.UNAUTHENTICATED,
+  ErrorCode.TOKEN_EXPIRED,
+  ErrorCode.PROTOCOL_MISMATCH,
+  ErrorCode.FORBIDDEN,
+  ErrorCode.SESSION_CLOSED,
+  ErrorCode.SESSION_LOCKED,
+  ErrorCode.NOT_FOUND,
+  ErrorCode.INVALID_PAYLOAD,
+]);
+
+export const isFatal = (code: AppErrorCode): boolean => FATAL_CODES.has(code);
 
 /** Codes that mean "the link or the connection dropped", not "the server said no". */
 const TRANSIENT_CODES: ReadonlySet<AppErrorCode> = new Set<AppErrorCode>([

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Alarm, HealthUpdate, SiteHealth, SiteStatus } from '@concord/shared';
+import { SiteIdSchema, type Alarm, type HealthUpdate, type SiteHealth, type SiteStatus } from '@concord/shared';
 import {
   BITRATE_HISTORY_SAMPLES,
   EMPTY_HEALTH_BOARD,
   alarmLog,
   applyAlarm,
+  applyAlarmHistory,
   applyHealthUpdate,
   applySummary,
   boardSilenceMs,
@@ -15,7 +16,7 @@ import {
 
 function site(siteId: string, status: SiteStatus, patch: Partial<SiteHealth> = {}): SiteHealth {
   return {
-    siteId,
+    siteId: SiteIdSchema.parse(siteId),
     name: siteId,
     status,
     reasons: status === 'ok' ? [] : ['no_heartbeat'],
@@ -49,7 +50,15 @@ function update(at: number, sites: SiteHealth[], alarms: Alarm[] = []): HealthUp
 }
 
 function alarm(id: string, siteId: string, raisedAt: number, clearedAt: number | null = null): Alarm {
-  return { id, siteId, siteName: siteId, level: 'down', reasons: ['no_heartbeat'], raisedAt, clearedAt };
+  return {
+    id,
+    siteId: SiteIdSchema.parse(siteId),
+    siteName: siteId,
+    level: 'down',
+    reasons: ['no_heartbeat'],
+    raisedAt,
+    clearedAt,
+  };
 }
 
 describe('the operator board', () => {
@@ -74,6 +83,15 @@ describe('the operator board', () => {
     let board = applyAlarm(EMPTY_HEALTH_BOARD, alarm('a1', 'daraa', 100));
     board = applyAlarm(board, alarm('a1', 'daraa', 100, 900));
     board = applyAlarm(board, alarm('a2', 'homs', 500));
+    expect(alarmLog(board).map((a) => [a.id, a.clearedAt])).toEqual([
+      ['a2', null],
+      ['a1', 900],
+    ]);
+  });
+
+  it('takes the alarm history of a fetched board, newest first, as the alarms it records', () => {
+    const history = [alarm('a2', 'homs', 500), alarm('a1', 'daraa', 100, 900), alarm('a1', 'daraa', 100)];
+    const board = applyAlarmHistory(EMPTY_HEALTH_BOARD, history);
     expect(alarmLog(board).map((a) => [a.id, a.clearedAt])).toEqual([
       ['a2', null],
       ['a1', 900],

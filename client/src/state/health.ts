@@ -1,7 +1,8 @@
 import type { Alarm, HealthUpdate, SiteStatus } from '@concord/shared';
 
 // Connection health as the client holds it: the operators' board (replaced twice a second by
-// 'health:update'), the alarm log it builds up, and the chair's per-site summary. Pure.
+// 'health:update'), the alarm log it builds up (from the log's alarm entries and the history a
+// 'health:get' brings), and the chair's per-site summary. Pure.
 
 /** Samples kept for a site's bitrate sparkline: half a minute at two updates a second. */
 export const BITRATE_HISTORY_SAMPLES = 60;
@@ -37,7 +38,7 @@ export const EMPTY_HEALTH_BOARD: HealthBoard = {
 /**
  * Takes a newer board. An older one (a 'health:get' reply overtaken by a broadcast) is
  * dropped. An alarm we hold open that the board no longer lists was cleared by the server;
- * if its 'health:alarm' was missed, the board's time stands for the moment it cleared.
+ * if its `alarm.cleared` was not seen, the board's time stands for the moment it cleared.
  */
 export function applyHealthUpdate(board: HealthBoard, update: HealthUpdate, receivedAt: number): HealthBoard {
   if (board.update !== null && update.at <= board.update.at) {
@@ -64,7 +65,7 @@ export function applyHealthUpdate(board: HealthBoard, update: HealthUpdate, rece
   return { update, receivedAt, bitrateHistory, alarms: trimAlarms(alarms) };
 }
 
-/** A raised or cleared alarm ('health:alarm'). A clearing is never undone by a late raise. */
+/** A raised or cleared alarm (an `alarm.raised` or `alarm.cleared` entry). A clearing is never undone by a late raise. */
 export function applyAlarm(board: HealthBoard, alarm: Alarm): HealthBoard {
   const held = board.alarms.get(alarm.id);
   if (held && held.clearedAt !== null && alarm.clearedAt === null) {
@@ -73,6 +74,11 @@ export function applyAlarm(board: HealthBoard, alarm: Alarm): HealthBoard {
   const alarms = new Map(board.alarms);
   alarms.set(alarm.id, alarm);
   return { ...board, alarms: trimAlarms(alarms) };
+}
+
+/** The alarm records of a 'health:get' reply (newest first), taken oldest first as if they had come live. */
+export function applyAlarmHistory(board: HealthBoard, history: readonly Alarm[]): HealthBoard {
+  return history.reduceRight((b, alarm) => applyAlarm(b, alarm), board);
 }
 
 function trimAlarms(alarms: Map<string, Alarm>): Map<string, Alarm> {

@@ -114,12 +114,13 @@ describe('filters and support', () => {
   });
 
   it('a member supports only other sites’ open issues, once', () => {
-    const member = { role: 'member' as const, siteId: daraa };
+    const member = { role: 'member' as const, siteId: daraa, isChair: false };
     expect(supportState(issue(), member)).toBe('can');
     expect(supportState(issue({ supporters: [daraa] }), member)).toBe('supported');
     expect(supportState(issue({ siteId: daraa }), member)).toBe('own');
     expect(supportState(issue({ status: 'rejected' }), member)).toBe('none');
-    expect(supportState(issue(), { role: 'commander', siteId: null })).toBe('none');
+    expect(supportState(issue(), { role: 'commander', siteId: null, isChair: false })).toBe('none');
+    expect(supportState(issue(), { role: 'chair', siteId: daraa, isChair: true })).toBe('none');
   });
 });
 

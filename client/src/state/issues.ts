@@ -3,6 +3,7 @@ import {
   ISSUE_STATUSES,
   ISSUE_STEPS,
   dueTimes,
+  may,
   mayTakeStep,
   isOpenIssue,
   orderIssues,
@@ -15,6 +16,7 @@ import {
   type IssueStep as SharedIssueStep,
   type Participant,
   type ParticipantId,
+  type Role,
   type SiteId,
   type Urgency,
 } from '@concord/shared';
@@ -138,22 +140,29 @@ export function commanders(participants: ReadonlyMap<ParticipantId, Participant>
 /** What a participant may do about another site's issue with the Support button. */
 export type SupportState = 'none' | 'own' | 'supported' | 'can';
 
-export function supportState(issue: Issue, self: Pick<Participant, 'role' | 'siteId'>): SupportState {
-  if (self.role !== 'member' || self.siteId === null) {
+/** Who asks, for the issue rules: the shared permission table needs the role and the chair. */
+export interface IssueAsker {
+  role: Role;
+  siteId: SiteId | null;
+  isChair: boolean;
+}
+
+export function supportState(issue: Issue, who: IssueAsker): SupportState {
+  if (!mayRaise(who) || who.siteId === null) {
     return 'none';
   }
-  if (issue.siteId === self.siteId) {
+  if (issue.siteId === who.siteId) {
     return 'own';
   }
-  if (issue.supporters.includes(self.siteId)) {
+  if (issue.supporters.includes(who.siteId)) {
     return 'supported';
   }
   return isOpenIssue(issue) ? 'can' : 'none';
 }
 
-/** Whether this participant may raise issues: a member speaking for a site. */
-export const mayRaise = (self: Pick<Participant, 'role' | 'siteId'>): boolean =>
-  self.role === 'member' && self.siteId !== null;
+/** Whether this participant may raise (and support) issues: `issue.raise`, speaking for a site. */
+export const mayRaise = (who: IssueAsker): boolean =>
+  may({ role: who.role, isChair: who.isChair }, 'issue.raise') && who.siteId !== null;
 
 /** A commander's (or the chair's) step on an issue; supporting is a member's, shown apart. */
 export type IssueStep = Exclude<SharedIssueStep, 'support'>;

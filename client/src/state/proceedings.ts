@@ -1,8 +1,10 @@
 import {
+  may,
   holdsFloor as holdsFloorRule,
   isOwnRequest as isOwnRequestRule,
   mayUseMic as mayUseMicRule,
   siteKey,
+  type Action,
   type AgendaItem,
   type FloorRequest,
   type Issue,
@@ -21,6 +23,22 @@ import {
 
 // The rules the server enforces come from shared/, so the screen cannot disagree with it.
 export { NO_SITE_KEY, itemRemainingMs, siteKey, speakerRemainingMs } from '@concord/shared';
+
+/**
+ * Whether this participant may do `action` now: the shared permission table, asked with its
+ * role and whether it holds the chair (`holdsChair`). Controls are shown by it, so the
+ * screen offers what the server allows.
+ */
+export function mayDo(who: { self: Pick<Participant, 'role'> | null; isChair: boolean }, action: Action): boolean {
+  return who.self !== null && may({ role: who.self.role, isChair: who.isChair }, action);
+}
+
+/** What the chair's tab holds: running the agenda and the floor, moderation, triage. */
+const CHAIR_ACTIONS: readonly Action[] = ['agenda.edit', 'agenda.run', 'floor.run', 'moderate', 'issue.triage'];
+
+/** Whether this participant gets the chair's tab (whoever holds the chair, whatever their role). */
+export const runsSession = (who: { self: Pick<Participant, 'role'> | null; isChair: boolean }): boolean =>
+  CHAIR_ACTIONS.some((action) => mayDo(who, action));
 
 /** The server's clock now, as far as this client can tell. */
 export const serverNow = (clockOffsetMs: number): number => Date.now() + clockOffsetMs;

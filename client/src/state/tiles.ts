@@ -1,6 +1,6 @@
 import type { Participant, ParticipantId, ProducerInfo, Session } from '@concord/shared';
 import type { RemoteTrack } from '../media/MediaClient';
-import type { SessionState } from './sessionState';
+import type { ViewState } from './viewState';
 import { spotlightIds } from './proceedings';
 
 /** One tile of the grid: a person or a room device. */
@@ -41,7 +41,7 @@ function siteOf(session: Session | null, participant: Participant): { name: stri
   return site ? { name: site.name, index } : { name: null, index: null };
 }
 
-function remoteMediaByParticipant(state: SessionState): Map<ParticipantId, RemoteMedia> {
+function remoteMediaByParticipant(state: ViewState): Map<ParticipantId, RemoteMedia> {
   const byParticipant = new Map<ParticipantId, RemoteMedia>();
   const entry = (id: ParticipantId): RemoteMedia => {
     let media = byParticipant.get(id);
@@ -68,7 +68,7 @@ function remoteMediaByParticipant(state: SessionState): Map<ParticipantId, Remot
  * The grid: the floor first, then grouped by site in the session's order, people without a
  * site last, self first in its group.
  */
-export function buildTiles(state: SessionState): TileModel[] {
+export function buildTiles(state: ViewState): TileModel[] {
   const selfId = state.self?.id ?? null;
   const remoteMedia = remoteMediaByParticipant(state);
   const spotlit = spotlightIds(state.proceedings, state.participants);
@@ -129,7 +129,7 @@ function compareTiles(a: TileModel, b: TileModel): number {
   );
 }
 
-export function buildScreenShares(state: SessionState): ScreenShareModel[] {
+export function buildScreenShares(state: ViewState): ScreenShareModel[] {
   const shares: ScreenShareModel[] = [];
   const self = state.self;
   if (self && state.screen.track) {
@@ -159,7 +159,7 @@ export function buildScreenShares(state: SessionState): ScreenShareModel[] {
 }
 
 /** Every remote audio track, played whether or not its tile is on screen. */
-export function remoteAudioTracks(state: SessionState): RemoteTrack[] {
+export function remoteAudioTracks(state: ViewState): RemoteTrack[] {
   return [...state.remoteTracks.values()].filter((r) => r.kind === 'audio');
 }
 

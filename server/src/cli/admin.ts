@@ -7,6 +7,7 @@ import {
   type Session,
 } from '@concord/shared';
 import type { z } from 'zod';
+import { parseExport, verifyChain } from '../store/chain.js';
 import { ConfigError, loadAdminCliConfig } from '../config.js';
 
 // `npm run admin -- <command> [options]`: the admin HTTP API from a terminal.
@@ -19,6 +20,9 @@ const USAGE = `usage: npm run admin -- <command> [options]
         issues one more invite link (roles: member chair commander operator interpreter observer)
   list-sessions
   show-session --session ID
+  verify-log --session ID
+        reads the session's log as stored in Redis (through the server) and recomputes its hash
+        chain: prints OK with the head, or the first entry that does not match and exits 1
 
 environment: CONCORD_URL (default http://localhost:3000), ADMIN_SECRET`;
 
@@ -121,6 +125,24 @@ async function main(): Promise<void> {
       for (const s of await call<Session[]>(cfg, 'GET', '/sessions')) {
         process.stdout.write(`${s.id}\t${s.status}\t${s.sites.map((x) => x.name).join(', ')}\t${s.title}\n`);
       }
+      return;
+    }
+    case 'verify-log': {
+      const id = values.session ?? '';
+      const { head } = await call<{ head: { seq: number; hash: string } }>(cfg, 'GET', `/sessions/${id}`);
+      const res = await fetch(`${cfg.url}/api/admin/sessions/${id}/log`, {
+        headers: { authorization: `Bearer ${cfg.adminSecret}` },
+      });
+      if (!res.ok) {
+        throw new Error(`the server refused the export: HTTP ${res.status}`);
+      }
+      const verdict = verifyChain(parseExport(await res.text()), head);
+      if (verdict.ok) {
+        process.stdout.write(`OK: ${verdict.entries} entries; head ${verdict.head.seq} ${verdict.head.hash}\n`);
+        return;
+      }
+      process.stdout.write(`MISMATCH at entry ${verdict.seq}: ${verdict.problem}\n`);
+      process.exitCode = 1;
       return;
     }
     case 'show-session': {

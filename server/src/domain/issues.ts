@@ -1,6 +1,7 @@
 import {
   ErrorCode,
   applyIssueEvent,
+  assertUnreachable,
   mayTakeStep,
   type Actor,
   type Issue,
@@ -9,7 +10,6 @@ import {
   type SiteId,
 } from '@concord/shared';
 import { ConcordError } from '../errors.js';
-import { assertUnreachable } from './assert.js';
 
 // The issue lifecycle: raised → acknowledged → in_review → decided → closed, or referred /
 // rejected while still open. A command is checked against the issue's status and turns
@@ -69,10 +69,10 @@ export function eventsFor(issue: Issue, cmd: IssueCommand, by: Actor, at: number
     case 'support':
       requireStep(issue, 'support', 'supported');
       if (cmd.siteId === issue.siteId) {
-        throw new ConcordError(ErrorCode.CONFLICT, 'a site does not support its own issue');
+        throw new ConcordError(ErrorCode.OWN_ISSUE, 'a site does not support its own issue');
       }
       if (issue.supporters.includes(cmd.siteId)) {
-        throw new ConcordError(ErrorCode.CONFLICT, 'your site already supports this issue');
+        throw new ConcordError(ErrorCode.ALREADY_SUPPORTED, 'your site already supports this issue');
       }
       return [{ type: 'supported', ...base, siteId: cmd.siteId }];
     case 'pin':

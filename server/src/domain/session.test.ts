@@ -29,8 +29,8 @@ describe('sites', () => {
       'deir-ez-zor',
     ]);
   });
-  it('a new session is open, unlocked, at version 0', () => {
-    expect(session).toMatchObject({ status: 'scheduled', locked: false, version: 0, createdAt: NOW });
+  it('a new session is scheduled and unlocked', () => {
+    expect(session).toMatchObject({ status: 'scheduled', locked: false, createdAt: NOW });
   });
   it('a tile is labelled by site and person', () => {
     expect(participantLabel(session, { siteId: session.sites[2]!.id, displayName: 'Omar' })).toBe('Homs · Omar');

@@ -1,5 +1,6 @@
 import {
   ErrorCode,
+  assertUnreachable,
   canTransition,
   SessionIdSchema,
   SiteIdSchema,
@@ -10,7 +11,6 @@ import {
   type SiteId,
   type TokenClaims,
 } from '@concord/shared';
-import { assertUnreachable } from './assert.js';
 
 // Session rules as plain functions over plain data: no I/O, no clock of their own.
 
@@ -49,7 +49,6 @@ export function newSession(input: NewSession, nowMs: number): Session {
     locked: false,
     lobby: false,
     createdAt: nowMs,
-    version: 0,
   };
 }
 

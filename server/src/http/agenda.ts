@@ -6,100 +6,74 @@ import {
   AgendaReorderBodySchema,
   SessionIdSchema,
   ok,
-  type Proceedings,
   type SessionId,
-  type SiteId,
 } from '@concord/shared';
-import { randomBytes } from 'node:crypto';
-import { addItem, deleteItem, editItem, reorder } from '../domain/agenda.js';
-import { holdsChair } from '../domain/chair.js';
-import { findSite } from '../domain/session.js';
-import { ForbiddenError, ValidationError } from '../errors.js';
 import type { TokenService } from '../auth/tokens.js';
-import type { ProceedingsService } from '../signaling/proceedingsService.js';
-import type { SessionStore } from '../store/sessionStore.js';
+import { adminCaller, callerOf, type Who } from '../services/caller.js';
+import type { ProceedingsService } from '../services/proceedings.js';
+import type { SessionLogs } from '../services/sessionLog.js';
 import { inviteAccess, isAdmin } from './middleware.js';
 import { parse } from './parse.js';
 
 export interface AgendaApiDeps {
-  store: SessionStore;
+  logs: SessionLogs;
   tokens: TokenService;
-  proceedings: () => ProceedingsService;
+  proceedings: ProceedingsService;
   adminSecret: string;
 }
 
 /**
  * The agenda over HTTP, for preparing a session before it starts. Reading needs any
- * invite of the session; changes need the chair's invite (or the admin secret).
- * Changes go through the same service as the chair screen, so everyone sees them live.
+ * invite of the session; changes need the chair's invite (or the admin secret). Changes go
+ * through the same service as the chair screen, so everyone sees them live.
  */
 export function agendaRouter(deps: AgendaApiDeps): express.Router {
   const router = express.Router({ mergeParams: true });
 
   const sessionOf = (req: express.Request): SessionId => parse(SessionIdSchema, req.params['sessionId']);
-  const asReader = async (req: express.Request, sid: SessionId): Promise<void> => {
-    if (!isAdmin(req, deps.adminSecret)) {
-      await inviteAccess(req, deps.tokens, deps.store, sid);
-    }
-  };
-  const asChair = async (req: express.Request, sid: SessionId): Promise<void> => {
+  /** The admin acts as the chair would (the service's permission check is on the invite). */
+  const callerFor = async (req: express.Request, sid: SessionId): Promise<Who> => {
     if (isAdmin(req, deps.adminSecret)) {
-      return;
+      return adminCaller(sid);
     }
-    const { claims } = await inviteAccess(req, deps.tokens, deps.store, sid);
-    const p: Proceedings = await deps.proceedings().get(sid);
-    if (!holdsChair(p, claims.sub, claims.role)) {
-      throw new ForbiddenError('only the chair may change the agenda');
-    }
-  };
-  const checkSite = async (sid: SessionId, siteId: SiteId | null | undefined) => {
-    if (siteId !== null && siteId !== undefined && findSite(await deps.store.require(sid), siteId) === null) {
-      throw new ValidationError(`presentingSiteId: ${siteId} is not a site of this session`);
-    }
+    const { claims } = await inviteAccess(req, deps.tokens, deps.logs, sid);
+    return callerOf(claims, null);
   };
 
   router.get('/', async (req, res) => {
     const sid = sessionOf(req);
-    await asReader(req, sid);
-    await deps.store.require(sid);
-    const p = await deps.proceedings().get(sid);
+    if (!isAdmin(req, deps.adminSecret)) {
+      await inviteAccess(req, deps.tokens, deps.logs, sid);
+    }
+    const log = await deps.logs.get(sid);
+    const p = log.state.proceedings;
     res.json(ok({ agenda: p.agenda, currentItemId: p.currentItemId, version: p.version }));
   });
 
   router.post('/', async (req, res) => {
     const sid = sessionOf(req);
-    await asChair(req, sid);
-    const { expectedVersion, atIndex, ...fields } = parse(AgendaAddBodySchema, req.body);
-    await checkSite(sid, fields.presentingSiteId);
-    const itemId = AgendaItemIdSchema.parse(`item_${randomBytes(8).toString('base64url')}`);
-    const p = await deps.proceedings().change(sid, (cur) => addItem(cur, itemId, fields, atIndex), expectedVersion);
-    res.status(201).json(ok({ itemId, version: p.version }));
+    const who = await callerFor(req, sid);
+    res.status(201).json(ok(await deps.proceedings.addItem(who, parse(AgendaAddBodySchema, req.body))));
   });
 
   router.patch('/:itemId', async (req, res) => {
     const sid = sessionOf(req);
-    await asChair(req, sid);
+    const who = await callerFor(req, sid);
     const itemId = parse(AgendaItemIdSchema, req.params['itemId']);
-    const { expectedVersion, ...fields } = parse(AgendaEditBodySchema, req.body);
-    await checkSite(sid, fields.presentingSiteId);
-    const p = await deps.proceedings().change(sid, (cur) => editItem(cur, itemId, fields), expectedVersion);
-    res.json(ok({ version: p.version }));
+    res.json(ok(await deps.proceedings.editItem(who, { ...parse(AgendaEditBodySchema, req.body), itemId })));
   });
 
   router.put('/order', async (req, res) => {
     const sid = sessionOf(req);
-    await asChair(req, sid);
-    const { expectedVersion, itemIds } = parse(AgendaReorderBodySchema, req.body);
-    const p = await deps.proceedings().change(sid, (cur) => reorder(cur, itemIds), expectedVersion);
-    res.json(ok({ version: p.version }));
+    const who = await callerFor(req, sid);
+    res.json(ok(await deps.proceedings.reorder(who, parse(AgendaReorderBodySchema, req.body))));
   });
 
   router.delete('/:itemId', async (req, res) => {
     const sid = sessionOf(req);
-    await asChair(req, sid);
+    const who = await callerFor(req, sid);
     const itemId = parse(AgendaItemIdSchema, req.params['itemId']);
-    const p = await deps.proceedings().change(sid, (cur) => deleteItem(cur, itemId));
-    res.json(ok({ version: p.version }));
+    res.json(ok(await deps.proceedings.deleteItem(who, { itemId })));
   });
 
   return router;

@@ -7,38 +7,47 @@ import {
   CreateSessionBodySchema,
   ErrorCode,
   SessionIdSchema,
+  canonicalEntry,
   ok,
   type SessionInfoWire,
 } from '@concord/shared';
 import { randomBytes } from 'node:crypto';
+import type { Registry } from 'prom-client';
 import type { InviteService } from '../auth/invites.js';
 import type { TokenService } from '../auth/tokens.js';
-import { findSite, newSession } from '../domain/session.js';
-import { ConcordError, ConflictError, ValidationError } from '../errors.js';
-import type { Health } from '../health/health.js';
+import { findSite } from '../domain/session.js';
+import { ConcordError, ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { SessionStore } from '../store/sessionStore.js';
+import type { IssueService } from '../services/issues.js';
+import type { ProceedingsService } from '../services/proceedings.js';
+import type { SessionLogs } from '../services/sessionLog.js';
+import type { SessionService } from '../services/sessions.js';
+import type { LogStore } from '../store/logStore.js';
 import { errorMiddleware, inviteAccess, requireAdmin } from './middleware.js';
 import { parse } from './parse.js';
 import { agendaRouter } from './agenda.js';
 import { issuesRouter } from './issues.js';
-import type { IssueService } from '../signaling/issueService.js';
-import type { Registry } from 'prom-client';
-import type { ProceedingsService } from '../signaling/proceedingsService.js';
 import { defaultInvites } from './invites.js';
 
 /** HTTP requests per minute per client address on the API. */
 const API_REQUESTS_PER_MINUTE = 300;
 const JSON_BODY_LIMIT = '64kb';
 
+/** What the health endpoints read (implemented by health/). */
+export interface HealthReporter {
+  report(): Promise<{ status: 'ok' | 'degraded' }>;
+}
+
 export interface HttpDeps {
-  store: SessionStore;
+  logs: SessionLogs;
+  logStore: LogStore;
+  sessions: SessionService;
+  proceedings: ProceedingsService;
+  issues: IssueService;
   tokens: TokenService;
   invites: InviteService;
-  health: Health;
-  proceedings: () => ProceedingsService;
-  issues: () => IssueService;
-  metrics: () => Registry;
+  health: HealthReporter;
+  metrics: Registry;
   adminSecret: string;
   clientDist: string;
   log: Logger;
@@ -49,7 +58,7 @@ type Async = (req: Request, res: Response, next: NextFunction) => Promise<void>;
 const route = (fn: Async) => fn;
 
 export function createHttpApp(deps: HttpDeps): express.Express {
-  const { store, invites, health, log } = deps;
+  const { logs, invites, health } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -76,7 +85,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.get(
     '/metrics',
     route(async (_req, res) => {
-      const registry = deps.metrics();
+      const registry = deps.metrics;
       res.type(registry.contentType).send(await registry.metrics());
     }),
   );
@@ -107,33 +116,41 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     '/sessions',
     route(async (req, res) => {
       const body = parse(CreateSessionBodySchema, req.body);
-      const session = newSession(
-        {
-          id: body.id ?? `s_${randomBytes(6).toString('base64url')}`,
-          title: body.title,
-          siteNames: body.sites.map((s) => s.name),
-        },
-        Date.now(),
-      );
-      if (!(await store.create(session))) {
-        throw new ConflictError(`a session with id ${session.id} already exists`);
-      }
-      log.info({ sessionId: session.id, sites: session.sites.length }, 'session created');
+      const session = await deps.sessions.create({
+        id: body.id ?? `s_${randomBytes(6).toString('base64url')}`,
+        title: body.title,
+        siteNames: body.sites.map((s) => s.name),
+      });
       res.status(201).json(ok({ session, invites: defaultInvites(invites, session) }));
     }),
   );
   admin.get(
     '/sessions',
     route(async (_req, res) => {
-      res.json(ok(await store.list()));
+      const found = await Promise.all((await deps.logStore.sessionIds()).map((id) => logs.find(id)));
+      res.json(ok(found.flatMap((l) => (l === null ? [] : [l.state.session]))));
     }),
   );
   admin.get(
     '/sessions/:sessionId',
     route(async (req, res) => {
+      const log = await logs.get(parse(SessionIdSchema, req.params['sessionId']));
+      const { session, participants } = log.state;
+      res.json(ok({ session, participants: Object.values(participants), head: log.head }));
+    }),
+  );
+  admin.get(
+    '/sessions/:sessionId/log',
+    route(async (req, res) => {
+      // Read from Redis, not this node's memory: the export is what is stored.
       const id = parse(SessionIdSchema, req.params['sessionId']);
-      const [session, participants] = await Promise.all([store.require(id), store.listParticipants(id)]);
-      res.json(ok({ session, participants }));
+      await logs.get(id);
+      res.type('application/x-ndjson; charset=utf-8');
+      res.setHeader('content-disposition', `attachment; filename="concord-${id}-log.jsonl"`);
+      for await (const { hash, ...body } of deps.logStore.all(id)) {
+        res.write(`{"entry":${canonicalEntry(body)},"hash":"${hash}"}\n`);
+      }
+      res.end();
     }),
   );
   admin.post(
@@ -141,7 +158,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     route(async (req, res) => {
       const id = parse(SessionIdSchema, req.params['sessionId']);
       const body = parse(CreateInviteBodySchema, req.body);
-      const session = await store.require(id);
+      const { session } = (await logs.get(id)).state;
       if (body.siteId !== null && findSite(session, body.siteId) === null) {
         throw new ValidationError(`siteId: ${body.siteId} is not a site of this session`);
       }
@@ -158,7 +175,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   api.get(
     '/session',
     route(async (req, res) => {
-      const { claims, session } = await inviteAccess(req, deps.tokens, store);
+      const { claims, state } = await inviteAccess(req, deps.tokens, logs);
+      const session = state.session;
       const site = findSite(session, claims.site);
       const info: SessionInfoWire = {
         session,
@@ -176,18 +194,12 @@ export function createHttpApp(deps: HttpDeps): express.Express {
 
   api.use(
     '/sessions/:sessionId/agenda',
-    agendaRouter({ store, tokens: deps.tokens, proceedings: deps.proceedings, adminSecret: deps.adminSecret }),
+    agendaRouter({ logs, tokens: deps.tokens, proceedings: deps.proceedings, adminSecret: deps.adminSecret }),
   );
 
   api.use(
     '/sessions/:sessionId',
-    issuesRouter({
-      store,
-      tokens: deps.tokens,
-      issues: deps.issues,
-      proceedings: deps.proceedings,
-      adminSecret: deps.adminSecret,
-    }),
+    issuesRouter({ logs, tokens: deps.tokens, issues: deps.issues, adminSecret: deps.adminSecret }),
   );
 
   api.use((_req, _res, next) => next(new ConcordError(ErrorCode.NOT_FOUND, 'no such endpoint')));
@@ -205,6 +217,6 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     }
   });
 
-  app.use(errorMiddleware(log));
+  app.use(errorMiddleware(deps.log));
   return app;
 }

@@ -12,20 +12,17 @@ import {
   type IssueSettings,
   type SessionId,
 } from '@concord/shared';
-import { holdsChair } from '../domain/chair.js';
-import { ForbiddenError } from '../errors.js';
 import type { TokenService } from '../auth/tokens.js';
-import type { IssueService } from '../signaling/issueService.js';
-import type { ProceedingsService } from '../signaling/proceedingsService.js';
-import type { SessionStore } from '../store/sessionStore.js';
+import { authorize, callerOf } from '../services/caller.js';
+import type { IssueService } from '../services/issues.js';
+import type { SessionLogs } from '../services/sessionLog.js';
 import { inviteAccess, isAdmin, requireAdmin } from './middleware.js';
 import { parse } from './parse.js';
 
 export interface IssuesApiDeps {
-  store: SessionStore;
+  logs: SessionLogs;
   tokens: TokenService;
-  issues: () => IssueService;
-  proceedings: () => ProceedingsService;
+  issues: IssueService;
   adminSecret: string;
 }
 
@@ -111,23 +108,15 @@ export function issuesRouter(deps: IssuesApiDeps): express.Router {
   const router = express.Router({ mergeParams: true });
   const sessionOf = (req: express.Request): SessionId => parse(SessionIdSchema, req.params['sessionId']);
 
-  const asReporter = async (req: express.Request, sid: SessionId): Promise<void> => {
-    if (isAdmin(req, deps.adminSecret)) {
-      return;
-    }
-    const { claims } = await inviteAccess(req, deps.tokens, deps.store, sid);
-    const chair = holdsChair(await deps.proceedings().get(sid), claims.sub, claims.role);
-    if (!chair && claims.role !== 'commander' && claims.role !== 'operator') {
-      throw new ForbiddenError('issue reports are for the chair, commanders and operators');
-    }
-  };
-
+  /** The session's issues, for the chair, commanders and operators of the session (or the admin). */
   const load = async (req: express.Request) => {
     const sid = sessionOf(req);
-    await asReporter(req, sid);
-    await deps.store.require(sid);
-    const [issues, settings] = await Promise.all([deps.issues().list(sid), deps.issues().settings(sid)]);
-    return { sid, issues, settings, now: Date.now() };
+    const { state } = await deps.logs.get(sid);
+    if (!isAdmin(req, deps.adminSecret)) {
+      const { claims } = await inviteAccess(req, deps.tokens, deps.logs, sid);
+      authorize(state, callerOf(claims, null), 'issue.report');
+    }
+    return { sid, issues: Object.values(state.issues), settings: state.issueSettings, now: Date.now() };
   };
 
   router.get('/issues', async (req, res) => {
@@ -156,10 +145,8 @@ export function issuesRouter(deps: IssuesApiDeps): express.Router {
   });
 
   router.put('/issue-settings', requireAdmin(deps.adminSecret), async (req, res) => {
-    const sid = sessionOf(req);
-    await deps.store.require(sid);
     const settings = parse(IssueSettingsSchema, req.body);
-    await deps.issues().setSettings(sid, settings);
+    await deps.issues.setSettings(sessionOf(req), settings);
     res.json(ok(settings));
   });
 

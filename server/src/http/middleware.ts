@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { ErrorCode, type Session, type SessionId, type TokenClaims } from '@concord/shared';
+import { ErrorCode, type SessionId, type SessionState, type TokenClaims } from '@concord/shared';
 import { accessRefusal } from '../domain/session.js';
-import type { SessionStore } from '../store/sessionStore.js';
+import type { SessionLogs } from '../services/sessionLog.js';
 import { AuthError, ConcordError, httpStatusFor, toWireError } from '../errors.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Logger } from '../logger.js';
@@ -54,16 +54,16 @@ export function participantClaims(req: Request, tokens: TokenService): TokenClai
 export async function inviteAccess(
   req: Request,
   tokens: TokenService,
-  store: SessionStore,
+  logs: SessionLogs,
   sessionId?: SessionId,
-): Promise<{ claims: TokenClaims; session: Session }> {
+): Promise<{ claims: TokenClaims; state: SessionState }> {
   const claims = participantClaims(req, tokens);
-  const session = await store.require(sessionId ?? claims.sid);
-  const refusal = accessRefusal(session, claims, await store.isBanned(session.id, claims.sub));
+  const { state } = await logs.get(sessionId ?? claims.sid);
+  const refusal = accessRefusal(state.session, claims, state.removed[claims.sub] === true);
   if (refusal) {
     throw new ConcordError(refusal.code, refusal.message);
   }
-  return { claims, session };
+  return { claims, state };
 }
 
 /** The single error middleware: every error becomes `{ ok: false, error: { code, message } }`. */

@@ -1,138 +1,142 @@
-import { ErrorCode, mayUseMic } from '@concord/shared';
-import { mayPublish } from '../domain/media.js';
-import { ConcordError, ForbiddenError, MediaError } from '../errors.js';
+import { ErrorCode, publishAction, type RequestName } from '@concord/shared';
+import { ConcordError, MediaError } from '../errors.js';
 import type { Peer } from '../media/peer.js';
 import type { Room } from '../media/room.js';
 import type { RoomRegistry } from '../media/rooms.js';
-import type { ConnectionContext } from './context.js';
-import type { ProceedingsService } from './proceedingsService.js';
-import { applyModeToConsumer, type HealthMonitor } from '../health/monitor.js';
-import { sessionRoom, type ConcordServer } from './types.js';
+import { applyModeToConsumer } from '../media/modes.js';
+import { authorize, type Caller } from '../services/caller.js';
+import type { FloorMedia } from '../services/floorMedia.js';
+import type { SessionLogs } from '../services/sessionLog.js';
+import type { Handlers } from './router.js';
+import { sessionRoom, type ConcordServer, type ConcordSocket } from './types.js';
 
-/** WebRTC signaling: transports, producers, consumers, each on the caller's own peer only. */
-export function registerMediaHandlers(
-  ctx: ConnectionContext,
-  io: ConcordServer,
-  rooms: RoomRegistry,
-  service: ProceedingsService,
-  monitor: HealthMonitor,
-): void {
-  const { claims, self, socket } = ctx;
-  // What mediasoup refuses (a second connect, parameters it cannot use, a closed object) is
-  // the client's doing: it becomes MEDIA_ERROR with mediasoup's reason, never INTERNAL.
-  const on: typeof ctx.on = (event, handler) =>
-    ctx.on(event, async (payload) => {
+export interface MediaHandlerDeps {
+  io: ConcordServer;
+  rooms: RoomRegistry;
+  logs: SessionLogs;
+  floorMedia: FloorMedia;
+}
+
+type MediaRequest = Extract<RequestName, `media:${string}`>;
+
+/**
+ * What mediasoup refuses (a second connect, parameters it cannot use, a closed object) is the
+ * client's doing: it becomes MEDIA_ERROR with mediasoup's reason, never INTERNAL.
+ */
+function mediaErrors<H extends Partial<Handlers>>(handlers: H): H {
+  const wrapped: Record<string, unknown> = {};
+  for (const [event, handler] of Object.entries(handlers)) {
+    const h = handler as (data: unknown, caller: Caller) => unknown;
+    wrapped[event] = async (data: unknown, caller: Caller) => {
       try {
-        return await handler(payload);
+        return await h(data, caller);
       } catch (err) {
         if (err instanceof ConcordError) {
           throw err;
         }
         throw new MediaError(`${event}: ${err instanceof Error ? err.message : String(err)}`);
       }
-    });
-  const sid = claims.sid;
-  const room = (): Promise<Room> => rooms.get(sid);
-  const peer = async (): Promise<Peer> => (await room()).peerFor(self(), claims.site);
-  const existingPeer = async (): Promise<Peer> => {
-    const p = (await room()).getPeer(self());
+    };
+  }
+  return wrapped as H;
+}
+
+/** WebRTC signaling: transports, producers, consumers, each on the caller's own peer only. */
+export function mediaHandlers(d: MediaHandlerDeps, socket: ConcordSocket): Pick<Handlers, MediaRequest> {
+  const sid = socket.data.claims.sid;
+  const room = (): Promise<Room> => d.rooms.get(sid);
+  const pidOf = (c: Caller) => {
+    if (c.participantId === null) {
+      throw new ConcordError(ErrorCode.NOT_JOINED, 'join the session first');
+    }
+    return c.participantId;
+  };
+  const peer = async (c: Caller): Promise<Peer> => (await room()).peerFor(pidOf(c), c.siteId);
+  const existingPeer = async (c: Caller): Promise<Peer> => {
+    const p = (await room()).getPeer(pidOf(c));
     if (!p) {
       throw new ConcordError(ErrorCode.NOT_FOUND, 'no media set up; create a transport first');
     }
     return p;
   };
 
-  on('media:getRouterRtpCapabilities', async () => {
-    self();
-    return (await room()).rtpCapabilities;
-  });
+  return mediaErrors<Pick<Handlers, MediaRequest>>({
+    'media:getRouterRtpCapabilities': async () => (await room()).rtpCapabilities,
+    'media:createTransport': async ({ direction }, c) => (await peer(c)).createTransport(direction),
+    'media:connectTransport': async ({ transportId, dtlsParameters }, c) => {
+      await (await existingPeer(c)).connectTransport(transportId, dtlsParameters);
+      return null;
+    },
+    'media:restartIce': async ({ transportId }, c) => (await existingPeer(c)).restartIce(transportId),
 
-  on('media:createTransport', async ({ direction }) => (await peer()).createTransport(direction));
-
-  on('media:connectTransport', async ({ transportId, dtlsParameters }) => {
-    await (await existingPeer()).connectTransport(transportId, dtlsParameters);
-    return null;
-  });
-
-  on('media:restartIce', async ({ transportId }) => (await existingPeer()).restartIce(transportId));
-
-  on('media:produce', async ({ transportId, kind, rtpParameters, source, paused }) => {
-    if (!mayPublish(claims.role, source)) {
-      throw new ForbiddenError(`a ${claims.role} may not publish ${source}`);
-    }
-    if ((source === 'mic') !== (kind === 'audio')) {
-      throw new ConcordError(ErrorCode.INVALID_PAYLOAD, `a ${source} track cannot be ${kind}`);
-    }
-    const mediaRoom = await room();
-    const p = await existingPeer();
-    const producer = await p.produce(transportId, kind, rtpParameters, source, paused ?? false);
-    mediaRoom.watchAudio(producer);
-    socket.to(sessionRoom(sid)).emit('producer:new', {
-      producerId: producer.id,
-      participantId: p.participantId,
-      siteId: p.siteId,
-      kind: producer.kind,
-      source,
-      paused: producer.paused,
-    });
-    if (source === 'mic') {
-      // Someone joining during floor mode with an open microphone is muted at once.
-      await service.enforceFloorMode(sid, await service.get(sid));
-    }
-    return { producerId: producer.id };
-  });
-
-  on('media:closeProducer', async ({ producerId }) => {
-    (await existingPeer()).producer(producerId).close();
-    return null;
-  });
-
-  on('media:pauseProducer', async ({ producerId }) => {
-    await (await existingPeer()).producer(producerId).pause();
-    io.to(sessionRoom(sid)).emit('producer:updated', { producerId, paused: true });
-    return null;
-  });
-
-  on('media:resumeProducer', async ({ producerId }) => {
-    const p = await existingPeer();
-    const producer = p.producer(producerId);
-    if (producer.appData.source === 'mic') {
-      const proceedings = await service.get(sid);
-      if (!mayUseMic(proceedings, p, service.isChair(proceedings, p.participantId))) {
+    'media:produce': async ({ transportId, kind, rtpParameters, source, paused }, c) => {
+      const log = await d.logs.get(sid);
+      authorize(log.state, c, publishAction(source));
+      if ((source === 'mic') !== (kind === 'audio')) {
+        throw new ConcordError(ErrorCode.INVALID_PAYLOAD, `a ${source} track cannot be ${kind}`);
+      }
+      const mediaRoom = await room();
+      const p = await existingPeer(c);
+      const producer = await p.produce(transportId, kind, rtpParameters, source, paused ?? false);
+      mediaRoom.watchAudio(producer);
+      socket.to(sessionRoom(sid)).emit('producer:new', {
+        producerId: producer.id,
+        participantId: p.participantId,
+        siteId: p.siteId,
+        kind: producer.kind,
+        source,
+        paused: producer.paused,
+      });
+      if (source === 'mic') {
+        // Someone joining during floor mode with an open microphone is muted at once.
+        await d.floorMedia.enforce(log.state);
+      }
+      return { producerId: producer.id };
+    },
+    'media:closeProducer': async ({ producerId }, c) => {
+      (await existingPeer(c)).producer(producerId).close();
+      return null;
+    },
+    'media:pauseProducer': async ({ producerId }, c) => {
+      await (await existingPeer(c)).producer(producerId).pause();
+      d.io.to(sessionRoom(sid)).emit('producer:updated', { producerId, paused: true });
+      return null;
+    },
+    'media:resumeProducer': async ({ producerId }, c) => {
+      const p = await existingPeer(c);
+      const producer = p.producer(producerId);
+      if (producer.appData.source === 'mic' && !d.floorMedia.mayUnmute((await d.logs.get(sid)).state, p)) {
         throw new ConcordError(
           ErrorCode.FLOOR_MODE,
           'floor mode: you can unmute when the chair gives your site the floor',
         );
       }
-    }
-    await producer.resume();
-    io.to(sessionRoom(sid)).emit('producer:updated', { producerId, paused: false });
-    return null;
-  });
+      await producer.resume();
+      d.io.to(sessionRoom(sid)).emit('producer:updated', { producerId, paused: false });
+      return null;
+    },
 
-  on('media:consume', async ({ transportId, producerId, rtpCapabilities }) => {
-    const mediaRoom = await room();
-    return (await existingPeer()).consume(transportId, mediaRoom.findProducer(producerId), rtpCapabilities);
-  });
-
-  on('media:resumeConsumer', async ({ consumerId }) => {
-    const consumer = (await existingPeer()).consumer(consumerId);
-    const mode = monitor.modeOf(sid, claims.site);
-    if (consumer.kind === 'video' && mode !== 'full') {
-      // An operator moved this site down: its video stays paused or on the lowest layer.
-      await applyModeToConsumer(consumer, mode);
-    } else {
-      await consumer.resume();
-    }
-    return null;
-  });
-
-  on('media:setConsumerLayers', async ({ consumerId, spatialLayer, temporalLayer }) => {
-    await (
-      await existingPeer()
-    )
-      .consumer(consumerId)
-      .setPreferredLayers(temporalLayer === undefined ? { spatialLayer } : { spatialLayer, temporalLayer });
-    return null;
+    'media:consume': async ({ transportId, producerId, rtpCapabilities }, c) => {
+      const mediaRoom = await room();
+      return (await existingPeer(c)).consume(transportId, mediaRoom.findProducer(producerId), rtpCapabilities);
+    },
+    'media:resumeConsumer': async ({ consumerId }, c) => {
+      const consumer = (await existingPeer(c)).consumer(consumerId);
+      const mode = c.siteId === null ? undefined : (await d.logs.get(sid)).state.mediaModes[c.siteId]?.mode;
+      if (consumer.kind === 'video' && mode !== undefined && mode !== 'full') {
+        // An operator moved this site down: its video stays paused or on the lowest layer.
+        await applyModeToConsumer(consumer, mode);
+      } else {
+        await consumer.resume();
+      }
+      return null;
+    },
+    'media:setConsumerLayers': async ({ consumerId, spatialLayer, temporalLayer }, c) => {
+      const consumer = (await existingPeer(c)).consumer(consumerId);
+      await consumer.setPreferredLayers(
+        temporalLayer === undefined ? { spatialLayer } : { spatialLayer, temporalLayer },
+      );
+      return null;
+    },
   });
 }

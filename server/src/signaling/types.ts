@@ -23,8 +23,6 @@ export type ConcordSocket = Socket<ClientToServerEvents, ServerToClientEvents, I
 /** Socket.IO room names: everyone in a session, and each participant's own channel. */
 export const sessionRoom = (id: SessionId): string => `session:${id}`;
 export const participantRoom = (id: ParticipantId): string => `participant:${id}`;
-/** Whoever holds the chair of a session (kept up to date on hand-over). */
-export const chairRoom = (sessionId: SessionId): string => `chair:${sessionId}`;
 /** Operators of a session: they get the health board twice a second. */
 export const operatorsRoom = (sessionId: SessionId): string => `operators:${sessionId}`;
 export const siteRoom = (sessionId: SessionId, siteId: SiteId): string => `site:${sessionId}:${siteId}`;

@@ -4,8 +4,8 @@ import { TEXT_LIMITS, type Issue } from '@concord/shared';
 import { assertUnreachable } from '../../assert';
 import { useAction } from '../../state/controllerContext';
 import { allowedSteps, supportState, type IssueStep } from '../../state/issues';
-import type { ProceedingsView } from '../../state/proceedings';
-import type { ActOutcome } from '../../state/SessionController';
+import { mayDo, type ProceedingsView } from '../../state/proceedings';
+import type { ActOutcome } from '../../state/context';
 
 /** The protocol's limits on the texts of the steps. */
 const DECISION_MAX = TEXT_LIMITS.details;
@@ -14,13 +14,15 @@ const NOTE_MAX = TEXT_LIMITS.note;
 
 /** The issue card's controls for this participant: support, commander steps, closing. */
 export function IssueActions({ view, issue }: { view: ProceedingsView; issue: Issue }) {
-  const commander = view.self.role === 'commander';
+  const decides = mayDo(view, 'issue.decide');
   return (
     <>
       <SupportButton view={view} issue={issue} />
-      {commander && <CommanderSteps issue={issue} />}
+      {decides && <CommanderSteps issue={issue} />}
       {/* The chair may close a decided issue too; a commander has Close among its steps. */}
-      {!commander && view.isChair && issue.status === 'decided' && <CommanderSteps issue={issue} only="close" />}
+      {!decides && mayDo(view, 'issue.close') && issue.status === 'decided' && (
+        <CommanderSteps issue={issue} only="close" />
+      )}
     </>
   );
 }
@@ -29,7 +31,7 @@ export function IssueActions({ view, issue }: { view: ProceedingsView; issue: Is
 function SupportButton({ view, issue }: { view: ProceedingsView; issue: Issue }) {
   const { t } = useTranslation();
   const { act, pending } = useAction();
-  const state = supportState(issue, view.self);
+  const state = supportState(issue, { role: view.self.role, siteId: view.self.siteId, isChair: view.isChair });
   if (state === 'none' || state === 'own') {
     return null;
   }

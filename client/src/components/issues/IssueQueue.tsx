@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { Issue } from '@concord/shared';
-import type { ProceedingsView } from '../../state/proceedings';
+import { mayDo, type ProceedingsView } from '../../state/proceedings';
 import { IssueActions } from './IssueActions';
 import { IssueCard } from './IssueCard';
 import { IssueTriage } from './IssueTriage';
@@ -38,7 +38,7 @@ export function IssueQueue({ view, issues, filtered, dense = false }: IssueQueue
             actions={
               <>
                 <IssueActions view={view} issue={issue} />
-                {view.isChair && <IssueTriage view={view} issue={issue} />}
+                {mayDo(view, 'issue.triage') && <IssueTriage view={view} issue={issue} />}
               </>
             }
           />

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { Issue, IssueId } from '@concord/shared';
 import { alertStillDue } from '../../state/issues';
-import type { OverdueAlert } from '../../state/sessionState';
+import type { OverdueAlert } from '../../state/viewState';
 import { AlertIcon, CloseIcon } from '../Icons';
 
 /** Alerts listed in full; more are counted. */
@@ -14,7 +14,8 @@ interface OverdueAlertBannerProps {
 }
 
 /**
- * Issues that missed a time target ('issue:overdue', to commanders, the chair and operators).
+ * Issues that missed a time target (an `escalated` step in the session log; shown to commanders, the
+ * chair and operators).
  * An alert stays until dismissed or until the step it asks for is taken.
  */
 export function OverdueAlertBanner({ alerts, issues, onDismiss }: OverdueAlertBannerProps) {

@@ -5,6 +5,7 @@ import { useAction, useController } from '../../state/controllerContext';
 import {
   holdsFloor,
   isOwnRequest,
+  mayDo,
   ownPosition,
   siteName,
   speakerRemainingMs,
@@ -21,7 +22,7 @@ export function FloorView({ view, unmuteOnFloor }: { view: ProceedingsView; unmu
   const { t } = useTranslation();
   const { proceedings: p, self } = view;
   const position = ownPosition(p, self);
-  const mayRequest = self.role !== 'observer';
+  const mayRequest = mayDo(view, 'floor.request');
   return (
     <section className="panel-section" aria-labelledby="floor-heading">
       <h2 id="floor-heading" className="panel-section__title">

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { mayRaise, NO_FILTER, visibleIssues, type IssueFilter } from '../../state/issues';
-import type { ProceedingsView } from '../../state/proceedings';
+import { mayDo, type ProceedingsView } from '../../state/proceedings';
 import { IssueFilters } from '../issues/IssueFilters';
 import { IssueQueue } from '../issues/IssueQueue';
 import { IssueSummaryStrip } from '../issues/IssueSummaryStrip';
@@ -37,8 +37,10 @@ export function IssuesTab({ view }: { view: ProceedingsView }) {
       <h2 id="issues-heading" className="panel-section__title">
         {t('issues.title')}
       </h2>
-      {mayRaise(self) && <RaiseIssueForm settings={view.issueSettings} />}
-      {view.isChair && (
+      {mayRaise({ role: self.role, siteId: self.siteId, isChair: view.isChair }) && (
+        <RaiseIssueForm settings={view.issueSettings} />
+      )}
+      {mayDo(view, 'issue.triage') && (
         <IssueSummaryStrip issues={view.issues} settings={view.issueSettings} clockOffsetMs={view.clockOffsetMs} />
       )}
       {ownSite !== null && (

@@ -2,8 +2,8 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isOpenIssue, type ParticipantId } from '@concord/shared';
 import { ChairPanel } from '../../screens/chair/ChairPanel';
-import { proceedingsView } from '../../state/proceedings';
-import type { SessionState } from '../../state/sessionState';
+import { proceedingsView, runsSession } from '../../state/proceedings';
+import type { ViewState } from '../../state/viewState';
 import { CloseIcon } from '../Icons';
 import { AgendaList } from './AgendaList';
 import { CurrentItem } from './CurrentItem';
@@ -14,7 +14,7 @@ import { SpeakingStats } from './SpeakingStats';
 type Tab = 'proceedings' | 'issues' | 'chair';
 
 /** Participants whose microphone is published and not paused. */
-function openMics(state: SessionState): ReadonlySet<ParticipantId> {
+function openMics(state: ViewState): ReadonlySet<ParticipantId> {
   const ids = new Set<ParticipantId>();
   for (const info of state.producers.values()) {
     if (info.source === 'mic' && !info.paused) {
@@ -25,7 +25,7 @@ function openMics(state: SessionState): ReadonlySet<ParticipantId> {
 }
 
 interface ProceedingsPanelProps {
-  state: SessionState;
+  state: ViewState;
   open: boolean;
   onClose: () => void;
 }
@@ -37,7 +37,8 @@ export function ProceedingsPanel({ state, open, onClose }: ProceedingsPanelProps
   const view = proceedingsView(state);
   const micOn = useMemo(() => openMics(state), [state]);
   // Losing the chair (a hand-over) falls back to the common tab without a reload.
-  const active: Tab = tab === 'chair' && !view?.isChair ? 'proceedings' : tab;
+  const chairTab = view !== null && runsSession(view);
+  const active: Tab = tab === 'chair' && !chairTab ? 'proceedings' : tab;
   const openIssues = useMemo(() => [...state.issues.values()].filter(isOpenIssue).length, [state.issues]);
 
   return (
@@ -76,7 +77,7 @@ export function ProceedingsPanel({ state, open, onClose }: ProceedingsPanelProps
               </span>
             )}
           </button>
-          {view?.isChair && (
+          {chairTab && (
             <button
               type="button"
               role="tab"

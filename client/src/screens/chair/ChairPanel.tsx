@@ -1,6 +1,6 @@
 import type { Participant, ParticipantId } from '@concord/shared';
 import { CurrentItem } from '../../components/panel/CurrentItem';
-import type { ProceedingsView } from '../../state/proceedings';
+import { mayDo, type ProceedingsView } from '../../state/proceedings';
 import { AgendaEditor } from './AgendaEditor';
 import { CarryOverIssues } from './CarryOverIssues';
 import { ChairFloor } from './ChairFloor';
@@ -20,13 +20,13 @@ export function ChairPanel({ view, lobby, micOn }: ChairPanelProps) {
   return (
     <div className="chair-panel" data-testid="chair-panel">
       <CurrentItem view={view} />
-      <ChairFloor view={view} />
-      <AgendaEditor view={view} />
-      <FloorSettingsForm view={view} />
-      <MicControls view={view} micOn={micOn} />
-      <SessionControls view={view} lobby={lobby} />
-      <CarryOverIssues view={view} />
-      <HandOver view={view} />
+      {mayDo(view, 'floor.run') && <ChairFloor view={view} />}
+      {mayDo(view, 'agenda.edit') && <AgendaEditor view={view} />}
+      {mayDo(view, 'floor.run') && <FloorSettingsForm view={view} />}
+      {mayDo(view, 'moderate') && <MicControls view={view} micOn={micOn} />}
+      {mayDo(view, 'moderate') && <SessionControls view={view} lobby={lobby} />}
+      {mayDo(view, 'issue.triage') && <CarryOverIssues view={view} />}
+      {mayDo(view, 'moderate') && <HandOver view={view} />}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Switch } from '../../components/Switch';
-import type { ActOutcome } from '../../state/SessionController';
+import type { ActOutcome } from '../../state/context';
 
 interface ServerSwitchProps {
   testId: string;

@@ -25,8 +25,9 @@ const MS_PER_SECOND = 1_000;
 /**
  * The operator's main view: one large tile per site, coloured by status so that a failing
  * city is seen from across the room, with the server and the alarm log beside them.
+ * `controls`: with the operator's levers (media modes, the automatic policy: `health.control`).
  */
-export function OperatorBoard() {
+export function OperatorBoard({ controls }: { controls: boolean }) {
   const { t } = useTranslation();
   const controller = useController();
   const board = useStore(controller.healthBoard);
@@ -49,7 +50,7 @@ export function OperatorBoard() {
         </h2>
         {update && <StatusTotals update={update} />}
         {update && <UpdatedAt board={board} update={update} />}
-        {update && <AutoPolicySwitch enabled={update.autoPolicy} />}
+        {update && controls && <AutoPolicySwitch enabled={update.autoPolicy} />}
       </div>
       {stale && (
         <div className="health-board__stale" role="alert" data-testid="board-stale">
@@ -71,6 +72,7 @@ export function OperatorBoard() {
                 site={site}
                 history={board.bitrateHistory.get(site.siteId) ?? []}
                 serverNow={estimatedServerNow(board, now)}
+                controls={controls}
               />
             ))}
           </div>

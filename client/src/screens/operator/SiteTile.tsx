@@ -11,10 +11,12 @@ interface SiteTileProps {
   history: readonly (number | null)[];
   /** The server's clock now (estimated), for "last heard"; null before the first board. */
   serverNow: number | null;
+  /** The media mode buttons (`health.control`). */
+  controls: boolean;
 }
 
 /** One city at a glance: big status colour, name and status word; the numbers behind it below. */
-export function SiteTile({ site, history, serverNow }: SiteTileProps) {
+export function SiteTile({ site, history, serverNow, controls }: SiteTileProps) {
   const { t } = useTranslation();
   const format = useHealthFormat();
   const reasons = useReasons();
@@ -55,7 +57,7 @@ export function SiteTile({ site, history, serverNow }: SiteTileProps) {
         <Metric label={t('health.metrics.lastHeard')} value={format.ago(heardAgo)} testId="site-last-heard" />
       </dl>
       <SiteParticipants participants={site.participants} />
-      <MediaModeButtons siteId={site.siteId} mode={site.mediaMode} />
+      {controls && <MediaModeButtons siteId={site.siteId} mode={site.mediaMode} />}
     </article>
   );
 }

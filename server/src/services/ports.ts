@@ -1,0 +1,42 @@
+import type { LogEntry, MuteReason, ParticipantId, ServerToClientEvents, SessionId, SiteId } from '@concord/shared';
+
+// The small interfaces the services depend on. Socket.IO, Redis and mediasoup implement
+// them outside; tests and other adapters can too.
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+type Args<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>;
+
+/** Who receives a message: the session, one participant, one site, or the operators. */
+export type Audience =
+  | { to: 'session'; sessionId: SessionId }
+  | { to: 'participant'; participantId: ParticipantId }
+  | { to: 'site'; sessionId: SessionId; siteId: SiteId }
+  | { to: 'operators'; sessionId: SessionId };
+
+export interface Broadcaster {
+  /** The next entry of a session's log, to every connection of the session on this node. */
+  entry(sessionId: SessionId, entry: LogEntry): void;
+  send<E extends keyof ServerToClientEvents>(audience: Audience, event: E, ...args: Args<E>): void;
+}
+
+/** A participant's media on this node, as the services see it. */
+export interface PeerRef {
+  participantId: ParticipantId;
+  siteId: SiteId | null;
+}
+
+/** The media plane of this node, as far as the services act on it. */
+export interface MediaPort {
+  /**
+   * Pauses the open microphones of this node's peers that `which` selects, and tells each
+   * participant why (`moderation:muted`). Resolves with how many were paused.
+   */
+  muteMics(sessionId: SessionId, reason: MuteReason, which: (peer: PeerRef) => boolean): Promise<number>;
+  /** Closes a participant's media on this node (it left, or was removed). */
+  closePeer(sessionId: SessionId, participantId: ParticipantId): void;
+}

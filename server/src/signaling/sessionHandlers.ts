@@ -1,0 +1,151 @@
+import { ErrorCode, type ParticipantId, type SessionSnapshot } from '@concord/shared';
+import { participantIdFor } from '../auth/identity.js';
+import { ConcordError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Room } from '../media/room.js';
+import type { RoomRegistry } from '../media/rooms.js';
+import { callerOf, type Caller } from '../services/caller.js';
+import type { HealthService } from '../services/health.js';
+import type { SessionLog, SessionLogs } from '../services/sessionLog.js';
+import type { SessionService } from '../services/sessions.js';
+import type { LocalConnections } from './connections.js';
+import type { Handlers } from './router.js';
+import { operatorsRoom, participantRoom, sessionRoom, siteRoom, type ConcordSocket } from './types.js';
+
+export interface SessionHandlerDeps {
+  logs: SessionLogs;
+  sessions: SessionService;
+  health: HealthService;
+  rooms: RoomRegistry;
+  connections: LocalConnections;
+  nodeId: string;
+}
+
+/**
+ * The snapshot at the log's head, with this node's media. Taken in the same synchronous step
+ * as the socket joins the session's room: every entry after it reaches the socket, every
+ * entry before it is in it.
+ */
+function snapshot(log: SessionLog, room: Room | undefined, pid: ParticipantId, subject: string): SessionSnapshot {
+  const self = log.state.participants[pid];
+  if (self === undefined) {
+    throw new ConcordError(ErrorCode.NOT_JOINED, 'this place ended while joining; join again');
+  }
+  return {
+    state: log.state,
+    seq: log.head.seq,
+    hash: log.head.hash,
+    self,
+    subject,
+    producers: room?.producers() ?? [],
+    activeSpeaker: room?.activeSpeaker ?? null,
+    serverNow: Date.now(),
+  };
+}
+
+/** Joining, leaving, dropped connections, and reading the log back. */
+export function sessionHandlers(
+  deps: SessionHandlerDeps,
+  socket: ConcordSocket,
+  setLog: (log: Logger) => void,
+  baseLog: Logger,
+): Pick<Handlers, 'session:join' | 'session:leave' | 'session:snapshot' | 'session:since'> {
+  const claims = socket.data.claims;
+  const sid = claims.sid;
+
+  const enterRooms = (pid: ParticipantId): void => {
+    const rooms = [sessionRoom(sid), participantRoom(pid)];
+    if (claims.site !== null) {
+      rooms.push(siteRoom(sid, claims.site));
+    }
+    if (claims.role === 'operator') {
+      rooms.push(operatorsRoom(sid));
+    }
+    // Synchronous with the in-memory and cluster adapters alike: rooms are local to a node.
+    void socket.join(rooms);
+  };
+
+  return {
+    'session:join': async ({ displayName, instanceId }) => {
+      const pid = participantIdFor(claims.sub, instanceId);
+      const current = socket.data.participantId;
+      if (current !== null && current !== pid) {
+        throw new ConcordError(ErrorCode.ALREADY_JOINED, 'this connection already joined as another participant');
+      }
+      const caller: Caller & { participantId: ParticipantId } = { ...callerOf(claims, pid), participantId: pid };
+      if (current === pid) {
+        // The same connection asks again (after a media reset): a fresh snapshot, nothing written.
+        const log = await deps.logs.get(sid);
+        return snapshot(log, await deps.rooms.peek(sid), pid, claims.sub);
+      }
+      const outcome = await deps.sessions.join(claims, caller, displayName);
+      if (outcome.kind === 'lobby') {
+        // Waits on its own channel for the chair's answer (lobby:admitted, or a REFUSED kick).
+        deps.connections.wait(pid, socket);
+        socket.data.waitingAs = pid;
+        throw new ConcordError(ErrorCode.IN_LOBBY, 'the chair will admit you shortly');
+      }
+      const room = await deps.rooms.peek(sid);
+      socket.data.participantId = pid;
+      socket.data.waitingAs = null;
+      deps.connections.hold(pid, socket);
+      enterRooms(pid);
+      const snap = snapshot(outcome.log, room, pid, claims.sub);
+      deps.health.joined(caller);
+      const log = baseLog.child({ participantId: pid });
+      setLog(log);
+      log.info({ rejoin: outcome.rejoin, node: deps.nodeId }, 'participant joined');
+      return snap;
+    },
+
+    'session:leave': async (_data, caller) => {
+      const pid = caller.participantId;
+      if (pid === null) {
+        throw new ConcordError(ErrorCode.NOT_JOINED, 'join the session first');
+      }
+      socket.data.participantId = null;
+      deps.connections.release(pid, socket.id);
+      for (const room of [sessionRoom(sid), participantRoom(pid), operatorsRoom(sid)]) {
+        void socket.leave(room);
+      }
+      if (claims.site !== null) {
+        void socket.leave(siteRoom(sid, claims.site));
+      }
+      await deps.sessions.leave({ ...caller, participantId: pid });
+      baseLog.info({ participantId: pid }, 'participant left');
+      return null;
+    },
+
+    'session:snapshot': async (_data, caller) => {
+      const log = await deps.logs.get(sid);
+      if (caller.participantId === null) {
+        throw new ConcordError(ErrorCode.NOT_JOINED, 'join the session first');
+      }
+      return snapshot(log, await deps.rooms.peek(sid), caller.participantId, claims.sub);
+    },
+
+    'session:since': async ({ after }) => {
+      const log = await deps.logs.get(sid);
+      return { entries: await log.since(after), head: log.head.seq, serverNow: Date.now() };
+    },
+  };
+}
+
+/** The connection went away: its place is kept, reconnecting, if it still held it. */
+export function onDisconnect(deps: SessionHandlerDeps, socket: ConcordSocket, log: Logger): void {
+  const sid = socket.data.claims.sid;
+  const waiting = socket.data.waitingAs;
+  if (waiting !== null && deps.connections.stopWaiting(waiting, socket.id)) {
+    // Nobody should admit a tab that is gone; it waits again if it comes back.
+    deps.sessions.lobbyGone(sid, waiting).catch((err: unknown) => log.warn({ err }, 'could not clear lobby entry'));
+  }
+  const pid = socket.data.participantId;
+  if (pid === null || !deps.connections.release(pid, socket.id)) {
+    return;
+  }
+  void deps.rooms.peek(sid).then((room) => room?.removePeer(pid));
+  deps.sessions
+    .dropped(sid, pid, deps.nodeId)
+    .then(() => log.info('participant disconnected; keeping its place'))
+    .catch((err: unknown) => log.error({ err }, 'disconnect handling failed'));
+}
