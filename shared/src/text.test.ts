@@ -10,7 +10,7 @@ import {
   ReferIssueSchema,
   RejectIssueSchema,
 } from './issues.js';
-import { TEXT_LIMITS, nameText, noteText } from './text.js';
+import { TEXT_LIMITS, nameText, noteText, textProblem } from './text.js';
 
 /** Texts people really write in these sessions: each must be accepted as typed. */
 export const GOOD_TEXTS = {
@@ -114,5 +114,24 @@ describe('every text field has one policy', () => {
     expect(nameText().safeParse('x'.repeat(TEXT_LIMITS.name)).success).toBe(true);
     expect(nameText().safeParse('x'.repeat(TEXT_LIMITS.name + 1)).success).toBe(false);
     expect(noteText().safeParse('x'.repeat(TEXT_LIMITS.note + 1)).success).toBe(false);
+  });
+});
+
+describe('a form can say which rule a text breaks', () => {
+  it('names the rule, or nothing for a good text', () => {
+    const name = { min: 1, max: TEXT_LIMITS.name };
+    expect(textProblem(GOOD_TEXTS.arabic, name)).toBeNull();
+    expect(textProblem(BAD_TEXTS.loneHighSurrogate, name)).toBe('malformed');
+    expect(textProblem(BAD_TEXTS.escape, name)).toBe('control');
+    expect(textProblem(BAD_TEXTS.rightToLeftOverride, name)).toBe('bidi');
+    expect(textProblem('   ', name)).toBe('length');
+    expect(textProblem('first\r\nsecond', { max: 100, multiline: true })).toBeNull();
+  });
+  it('agrees with the schema on every fixture', () => {
+    for (const t of [...Object.values(GOOD_TEXTS), ...Object.values(BAD_TEXTS), '', ' x ']) {
+      expect(textProblem(t, { min: 1, max: TEXT_LIMITS.name }) === null, JSON.stringify(t)).toBe(
+        nameText().safeParse(t).success,
+      );
+    }
   });
 });

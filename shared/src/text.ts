@@ -61,6 +61,26 @@ export function text({ max, min = 0, multiline = false }: TextOptions) {
     .max(max);
 }
 
+/** Which rule of the policy a text breaks, for a form to say so in the reader's language. */
+export type TextProblem = 'malformed' | 'control' | 'bidi' | 'length';
+
+export function textProblem(value: string, { max, min = 0, multiline = false }: TextOptions): TextProblem | null {
+  if (!isWellFormedText(value)) {
+    return 'malformed';
+  }
+  const s = value
+    .normalize('NFC')
+    .replace(multiline ? /\r\n?/g : /(?!)/, '\n')
+    .trim();
+  if ((multiline ? CONTROL_BUT_NEWLINE : CONTROL).test(s)) {
+    return 'control';
+  }
+  if (BIDI_CONTROL.test(s)) {
+    return 'bidi';
+  }
+  return s.length < min || s.length > max ? 'length' : null;
+}
+
 /** A one-line name (display name, site name): 1–80. */
 export const nameText = () => text({ min: 1, max: TEXT_LIMITS.name });
 /** A one-line title: 1–200. */

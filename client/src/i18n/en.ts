@@ -21,7 +21,12 @@ export const en = {
     status: 'Status',
     displayName: 'Your name',
     displayNameHint: 'Shown to every site under your video.',
-    displayNameInvalid: 'Enter a name of 1 to 80 characters.',
+    nameProblem: {
+      length: 'Enter a name of 1 to 80 characters.',
+      malformed: 'This name contains a broken character. Type it again.',
+      control: 'This name contains invisible control characters. Type it again.',
+      bidi: 'This name contains direction-override characters, which could reverse the text around it. Type it without them.',
+    },
     camera: 'Camera',
     microphone: 'Microphone',
     defaultDevice: 'Default device',

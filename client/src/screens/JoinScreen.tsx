@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { JoinSessionSchema, type SessionInfoWire } from '@concord/shared';
+import { TEXT_LIMITS, textProblem, type SessionInfoWire } from '@concord/shared';
 import { CameraPreview } from '../components/CameraPreview';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { LanguageSwitcher } from '../components/LanguageSwitcher';
@@ -11,8 +11,6 @@ import { useMediaDevices } from '../media/useMediaDevices';
 import { instanceIdFor, type Invite } from '../state/invite';
 import type { JoinOptions } from '../state/SessionController';
 import { useSessionInfo } from '../state/useSessionInfo';
-
-const DisplayNameSchema = JoinSessionSchema.shape.displayName;
 
 const deviceIdOf = (track: MediaStreamTrack | null): string | null => track?.getSettings().deviceId ?? null;
 
@@ -76,7 +74,9 @@ function DeviceCheck({ invite, info, onJoin }: DeviceCheckProps) {
   const [nameDraft, setNameDraft] = useState<string | null>(null);
 
   const displayName = nameDraft ?? info?.invite.displayName ?? '';
-  const nameValid = DisplayNameSchema.safeParse(displayName).success;
+  // The server's own text policy, so the form says which rule a name breaks.
+  const nameProblem = textProblem(displayName, { min: 1, max: TEXT_LIMITS.name });
+  const nameValid = nameProblem === null;
   const showNameError = info !== null && !nameValid;
 
   const join = (event: FormEvent) => {
@@ -157,7 +157,7 @@ function DeviceCheck({ invite, info, onJoin }: DeviceCheckProps) {
               onChange={(e) => setNameDraft(e.target.value)}
             />
             <span className={showNameError ? 'field__hint field__hint--error' : 'field__hint'}>
-              {showNameError ? t('join.displayNameInvalid') : t('join.displayNameHint')}
+              {showNameError && nameProblem !== null ? t(`join.nameProblem.${nameProblem}`) : t('join.displayNameHint')}
             </span>
           </label>
           <button
