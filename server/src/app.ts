@@ -29,6 +29,14 @@ import { CarryOverStore } from './store/carryOverStore.js';
 import { LogStore } from './store/logStore.js';
 import { NodeRegistry } from './store/nodes.js';
 import { createRedis, type Redis } from './store/redis.js';
+import { LeaseStore } from './store/leases.js';
+import { HealthSampleStore } from './store/healthSamples.js';
+import { apiLimiter, socketLimiter } from './store/rateLimits.js';
+import { Ownership } from './services/ownership.js';
+import { cutOffAt } from '@concord/shared';
+
+/** After a cut-off is due, how long a node that does not run the session gives its owner before stepping in. */
+const STANDBY_MS = 200;
 
 /** A running Concord node. `close()` stops everything it started, children first. */
 export interface Concord {
@@ -44,6 +52,7 @@ export interface Concord {
   readonly pool: WorkerPool;
   readonly rooms: RoomRegistry;
   readonly monitor: HealthMonitor;
+  readonly ownership: Ownership;
   readonly signaling: Signaling;
   readonly redis: Redis;
   close(): Promise<void>;
@@ -76,11 +85,15 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
   );
   const media = new RoomMedia(rooms, broadcaster);
   const health = new Health(redis, pool);
+  const ownership = new Ownership(new LeaseStore(redis), logs, nodeId, log.child({ component: 'ownership' }));
   const monitor = new HealthMonitor(
     logs,
     rooms,
     signals,
     new ServerSampler(pool, rooms, health),
+    new HealthSampleStore(redis),
+    ownership,
+    nodeId,
     broadcaster,
     log.child({ component: 'health' }),
     config.health,
@@ -89,7 +102,7 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
   // ---- services ----
   const sessions = new SessionService(logs, media, nodeId, log.child({ component: 'sessions' }));
   const proceedings = new ProceedingsService(logs);
-  const issues = new IssueService(logs, new CarryOverStore(redis), log.child({ component: 'issues' }));
+  const issues = new IssueService(logs, new CarryOverStore(redis), ownership, log.child({ component: 'issues' }));
   const healthService = new HealthService(logs, {
     board: (sid) => monitor.snapshot(sid),
     heartbeat: (sid, pid, siteId, stats) =>
@@ -99,22 +112,52 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
     heard: (sid, siteId) => signals.heard(sid, siteId, Date.now()),
   });
   const floorMedia = new FloorMedia(media, log.child({ component: 'floor' }));
+  // Every node arms the floor clock; the node that runs the session cuts the speaker off, the
+  // others take the session over if its owner lets the moment pass (it died).
   const floorClock = new FloorClock((sid) => {
-    proceedings.cutOffIfDue(sid).catch((err: unknown) => log.error({ err, sessionId: sid }, 'floor clock failed'));
+    const fence = ownership.fence(sid);
+    if (fence !== null) {
+      proceedings
+        .cutOffIfDue(sid, fence)
+        .catch((err: unknown) => log.error({ err, sessionId: sid }, 'floor clock failed'));
+      return;
+    }
+    const stillDue = () => {
+      const p = logs.peek(sid)?.state.proceedings;
+      const due = p === undefined ? null : cutOffAt(p);
+      return due !== null && due <= Date.now();
+    };
+    setTimeout(() => ownership.contend(sid, stillDue), STANDBY_MS).unref();
   });
   const presence = new PresenceClock(
     logs,
     sessions,
     new NodeRegistry(redis),
+    ownership,
     nodeId,
     { region: config.node.region ?? '', url: config.publicUrl ?? '' },
     config.reconnectGraceMs,
     log.child({ component: 'presence' }),
   );
+  ownership.listen(presence);
+  ownership.listen({
+    gained: (state) => {
+      floorClock.schedule(state.session.id, state.proceedings);
+      issues.schedule(state);
+    },
+    lost: (sid) => issues.cancel(sid),
+  });
   // What follows from every entry, whoever wrote it (the broadcast is registered by Signaling).
-  logs.onEntry((_e, before, after) => {
+  logs.onEntry((entry, before, after) => {
     if (before?.proceedings !== after.proceedings) {
       floorClock.schedule(after.session.id, after.proceedings);
+    }
+    // A participant joining through this node makes it a candidate to run the session.
+    if (
+      (entry.type === 'participant.joined' || entry.type === 'participant.returned') &&
+      entry.payload.node === nodeId
+    ) {
+      ownership.claim(after.session.id).catch((err: unknown) => log.warn({ err }, 'could not claim the session'));
     }
   });
   logs.onEntry(floorMedia.onEntry);
@@ -136,12 +179,14 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
     invites,
     health,
     metrics: createMetrics(monitor),
+    apiLimiter: apiLimiter(redis),
     adminSecret: config.adminSecret,
     clientDist: config.clientDist,
     log: log.child({ component: 'http' }),
   });
   const server = http.createServer(app);
-  const signaling = new Signaling(createSocketServer(server), {
+  const adapterRedis = redis.duplicate();
+  const signaling = new Signaling(createSocketServer(server, adapterRedis), {
     tokens,
     logs,
     sessions,
@@ -152,20 +197,25 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
     media,
     rooms,
     broadcaster,
+    limiter: socketLimiter(redis),
     nodeId,
     log: log.child({ component: 'signaling' }),
   });
 
   // ---- recovery, then serve ----
-  const sessionIds = await logStore.sessionIds();
-  const waiting = await presence.start(sessionIds);
-  for (const l of await logs.loaded()) {
-    floorClock.schedule(l.id, l.state.proceedings);
-    issues.schedule(l.state);
+  // Every stored session is loaded; the ones that need their clocks run and have no live
+  // owner are taken over (their reconnecting participants get the grace from now).
+  const follower = redis.duplicate();
+  logs.follow(follower);
+  await presence.start();
+  for (const sid of await logStore.sessionIds()) {
+    const l = await logs.find(sid).catch(() => null);
+    if (l !== null) {
+      floorClock.schedule(l.id, l.state.proceedings);
+      await ownership.claim(l.id);
+    }
   }
-  if (waiting > 0) {
-    log.info({ participants: waiting }, 'waiting for participants to reconnect');
-  }
+  ownership.start();
   monitor.start();
 
   await new Promise<void>((resolve, reject) => {
@@ -190,19 +240,23 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
     pool,
     rooms,
     monitor,
+    ownership,
     signaling,
     redis,
     close() {
       closing ??= (async () => {
         monitor.close();
+        await ownership.close();
         presence.close();
         floorClock.close();
         issues.close();
+        logs.stopFollowing();
         await signaling.close();
         await rooms.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         pool.close();
+        adapterRedis.disconnect();
         await redis.quit().catch(() => redis.disconnect());
         log.info('concord stopped');
       })();

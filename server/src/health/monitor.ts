@@ -14,13 +14,16 @@ import {
 import type { Logger } from '../logger.js';
 import type { RoomRegistry } from '../media/rooms.js';
 import { system } from '../services/caller.js';
-import type { Broadcaster } from '../services/ports.js';
+import type { Broadcaster, OwnerGate } from '../services/ports.js';
+import type { HealthSampleStore } from '../store/healthSamples.js';
 import type { SessionLogs } from '../services/sessionLog.js';
 import { computeBoard } from './board.js';
-import { sampleRoom, type ServerSampler, type SignalBook } from './samplers.js';
+import { mergeSamples, sampleRoom, toNodeSample, type ServerSampler, type SignalBook } from './samplers.js';
 
 /** How often the board is recomputed and pushed to operators. */
 export const HEALTH_TICK_MS = 500;
+/** A node's published samples outlive a few ticks, no more: a node that stopped is not counted. */
+const SAMPLE_TTL_MS = HEALTH_TICK_MS * 4;
 /** A degraded site that the automatic policy moved down goes back up after this long at ok. */
 const AUTO_RECOVER_MS = 10_000;
 
@@ -43,6 +46,9 @@ export class HealthMonitor {
     private readonly rooms: RoomRegistry,
     private readonly signals: SignalBook,
     private readonly server: ServerSampler,
+    private readonly samples: HealthSampleStore,
+    private readonly owner: OwnerGate,
+    private readonly nodeId: string,
     private readonly broadcast: Broadcaster,
     private readonly log: Logger,
     private readonly thresholds: HealthThresholds = DEFAULT_HEALTH_THRESHOLDS,
@@ -70,16 +76,28 @@ export class HealthMonitor {
     return { ...board, history: log.state.alarmLog };
   }
 
+  /**
+   * Publishes what this node measured of the session, and computes the board from every
+   * node's latest samples (each participant is measured by the node it is connected through).
+   */
   private async compute(state: SessionState, server: ServerHealth): Promise<HealthUpdate> {
     const sid = state.session.id;
     const now = this.now();
-    const media = await sampleRoom(await this.rooms.peek(sid), this.signals.of(sid), now);
-    return computeBoard({ state, signals: this.signals.of(sid), media, server, thresholds: this.thresholds, now });
+    const mine = this.signals.of(sid);
+    const media = await sampleRoom(await this.rooms.peek(sid), mine, now);
+    await this.samples.publish(sid, this.nodeId, toNodeSample(mine, media, now), SAMPLE_TTL_MS);
+    const nodes = new Set([this.nodeId, ...Object.values(state.presence)]);
+    const merged = mergeSamples(await this.samples.read(sid, [...nodes]));
+    return computeBoard({ state, ...merged, server, thresholds: this.thresholds, now });
   }
 
-  /** Recomputes every watched session, records alarm changes and pushes the board. */
+  /**
+   * Every node computes the boards of the sessions it serves; the node that runs a session
+   * writes its alarm changes and automatic media modes (under its fence) and pushes the board
+   * to the operators, wherever they are connected.
+   */
   async tick(): Promise<void> {
-    const sids = this.signals.ids();
+    const sids = [...new Set([...this.signals.ids(), ...this.owner.owned()])];
     const server = await this.server.sample(sids.length);
     this.lastServer = server;
     for (const sid of sids) {
@@ -90,15 +108,24 @@ export class HealthMonitor {
         continue;
       }
       const update = await this.compute(log.state, server);
+      this.last.set(sid, update);
+      const fence = this.owner.fence(sid);
+      if (fence === null) {
+        continue;
+      }
       const statuses = update.sites.map((x) => ({ ...x, siteName: x.name }));
-      const changed = await log.change(system('health'), (state) => {
-        const { raised, cleared } = updateAlarms(Object.values(state.alarms), statuses, update.at, newAlarmId);
-        const changes: LogChange[] = [
-          ...cleared.map((alarm): LogChange => ({ type: 'alarm.cleared', payload: { alarm } })),
-          ...raised.map((alarm): LogChange => ({ type: 'alarm.raised', payload: { alarm } })),
-        ];
-        return { changes, result: [...cleared, ...raised] };
-      });
+      const changed = await log.change(
+        system('health'),
+        (state) => {
+          const { raised, cleared } = updateAlarms(Object.values(state.alarms), statuses, update.at, newAlarmId);
+          const changes: LogChange[] = [
+            ...cleared.map((alarm): LogChange => ({ type: 'alarm.cleared', payload: { alarm } })),
+            ...raised.map((alarm): LogChange => ({ type: 'alarm.raised', payload: { alarm } })),
+          ];
+          return { changes, result: [...cleared, ...raised] };
+        },
+        { fence },
+      );
       for (const alarm of changed) {
         this.log[alarm.clearedAt === null ? 'warn' : 'info'](
           { sessionId: sid, siteId: alarm.siteId, level: alarm.level, reasons: alarm.reasons },
@@ -106,7 +133,6 @@ export class HealthMonitor {
         );
       }
       update.alarms = Object.values(log.state.alarms);
-      this.last.set(sid, update);
       this.broadcast.send({ to: 'operators', sessionId: sid }, 'health:update', update);
       const summary = update.sites.map((x) => ({ siteId: x.siteId, status: x.status, reasons: x.reasons }));
       const key = JSON.stringify(summary);
@@ -115,13 +141,13 @@ export class HealthMonitor {
         this.broadcast.send({ to: 'session', sessionId: sid }, 'health:summary', { sites: summary });
       }
       if (log.state.autoPolicy) {
-        await this.autoPolicy(sid, log.state, update);
+        await this.autoPolicy(sid, log.state, update, fence);
       }
     }
   }
 
   /** Degraded sites go to the lowest layer; after a while at ok they come back. */
-  private async autoPolicy(sid: SessionId, state: SessionState, update: HealthUpdate): Promise<void> {
+  private async autoPolicy(sid: SessionId, state: SessionState, update: HealthUpdate, fence: number): Promise<void> {
     const moves: { siteId: SiteId; mode: MediaMode }[] = [];
     for (const site of update.sites) {
       const siteId = site.siteId;
@@ -142,13 +168,17 @@ export class HealthMonitor {
     }
     if (moves.length > 0) {
       const log = await this.logs.get(sid);
-      await log.change(system('health'), () => ({
-        changes: moves.map(({ siteId, mode }): LogChange => ({
-          type: 'media.mode',
-          payload: { siteId, mode, by: 'auto' },
-        })),
-        result: null,
-      }));
+      await log.change(
+        system('health'),
+        () => ({
+          changes: moves.map(({ siteId, mode }): LogChange => ({
+            type: 'media.mode',
+            payload: { siteId, mode, by: 'auto' },
+          })),
+          result: null,
+        }),
+        { fence },
+      );
     }
   }
 
@@ -156,7 +186,7 @@ export class HealthMonitor {
   metricsView(): { server: ServerHealth | null; sessions: { sessionId: SessionId; update: HealthUpdate | null }[] } {
     return {
       server: this.lastServer,
-      sessions: this.signals.ids().map((sessionId) => ({ sessionId, update: this.last.get(sessionId) ?? null })),
+      sessions: [...this.last.keys()].map((sessionId) => ({ sessionId, update: this.last.get(sessionId) ?? null })),
     };
   }
 

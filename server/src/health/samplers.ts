@@ -4,6 +4,7 @@ import type { Peer } from '../media/peer.js';
 import type { Room } from '../media/room.js';
 import type { RoomRegistry } from '../media/rooms.js';
 import type { WorkerPool } from '../media/workerPool.js';
+import type { NodeHealthSample } from '../store/healthSamples.js';
 import { maxOf, type PeerSample, type Signals } from './board.js';
 import type { Health } from './health.js';
 
@@ -25,6 +26,65 @@ export class SessionSignals implements Signals {
   readonly lastHeard = new Map<string, number>();
   /** Producer byte and packet counters at the last sample, for rates and loss. */
   readonly counters = new Map<string, Counters>();
+}
+
+/** This node's signals and media samples of a session, as it publishes them for the others. */
+export function toNodeSample(s: SessionSignals, peers: ReadonlyMap<string, PeerSample>, at: number): NodeHealthSample {
+  return {
+    at,
+    peers: Object.fromEntries(peers),
+    heartbeats: Object.fromEntries(s.heartbeats),
+    clientStats: Object.fromEntries(s.clientStats),
+    lastMedia: Object.fromEntries(s.lastMedia),
+    lastHeard: Object.fromEntries(s.lastHeard),
+    everConnected: [...s.everConnected],
+  };
+}
+
+/**
+ * Every node's samples of one session as one set of signals and media figures: a participant
+ * is measured by the node it is connected through; a site counts as heard or sending as soon
+ * as any node heard it.
+ */
+export function mergeSamples(samples: readonly NodeHealthSample[]): {
+  signals: Signals;
+  media: Map<string, PeerSample>;
+} {
+  const latest = <T>(pick: (s: NodeHealthSample) => Record<string, T>, better: (a: T, b: T) => boolean) => {
+    const out = new Map<string, T>();
+    for (const s of samples) {
+      for (const [k, v] of Object.entries(pick(s))) {
+        const had = out.get(k);
+        if (had === undefined || better(v, had)) {
+          out.set(k, v);
+        }
+      }
+    }
+    return out;
+  };
+  const newer = (a: number, b: number) => a > b;
+  // A participant is connected through one node at a time; the newest sample of it wins.
+  const byAge = [...samples].sort((a, b) => a.at - b.at);
+  const media = new Map<string, PeerSample>();
+  const clientStats = new Map<string, ClientStats>();
+  for (const s of byAge) {
+    for (const [pid, p] of Object.entries(s.peers)) {
+      media.set(pid, p);
+    }
+    for (const [pid, c] of Object.entries(s.clientStats)) {
+      clientStats.set(pid, c);
+    }
+  }
+  return {
+    media,
+    signals: {
+      everConnected: new Set(samples.flatMap((s) => s.everConnected)),
+      heartbeats: latest((s) => s.heartbeats, newer),
+      clientStats,
+      lastMedia: latest((s) => s.lastMedia, newer),
+      lastHeard: latest((s) => s.lastHeard, newer),
+    },
+  };
 }
 
 /** The signals of every session this node serves. */

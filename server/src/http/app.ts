@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Request, type Response, type NextFunction } from 'express';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import {
   CreateInviteBodySchema,
   CreateSessionBodySchema,
@@ -29,8 +29,6 @@ import { agendaRouter } from './agenda.js';
 import { issuesRouter } from './issues.js';
 import { defaultInvites } from './invites.js';
 
-/** HTTP requests per minute per client address on the API. */
-const API_REQUESTS_PER_MINUTE = 300;
 const JSON_BODY_LIMIT = '64kb';
 
 /** What the health endpoints read (implemented by health/). */
@@ -48,6 +46,8 @@ export interface HttpDeps {
   invites: InviteService;
   health: HealthReporter;
   metrics: Registry;
+  /** Requests per client address, counted across nodes. */
+  apiLimiter: RateLimiterAbstract;
   adminSecret: string;
   clientDist: string;
   log: Logger;
@@ -90,7 +90,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     }),
   );
 
-  const limiter = new RateLimiterMemory({ points: API_REQUESTS_PER_MINUTE, duration: 60 });
+  const limiter = deps.apiLimiter;
   const api = express.Router();
   api.use((req, _res, next) => {
     limiter.consume(req.ip ?? 'unknown').then(

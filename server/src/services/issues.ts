@@ -24,6 +24,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { CarryOverStore } from '../store/carryOverStore.js';
 import { ADMIN, actorOf, authorize, system, type Caller } from './caller.js';
+import type { OwnerGate } from './ports.js';
 import type { Change, SessionLogs } from './sessionLog.js';
 
 /** setTimeout's ceiling; a later escalation is re-armed when this fires. */
@@ -49,6 +50,8 @@ export class IssueService {
   constructor(
     private readonly logs: SessionLogs,
     private readonly carry: CarryOverStore,
+    /** Escalation runs on the node that runs the session's clocks. */
+    private readonly owner: OwnerGate,
     private readonly log: Logger,
   ) {}
 
@@ -154,13 +157,11 @@ export class IssueService {
   /** Arms the session's timer for the next time target an open issue will miss. */
   schedule(state: SessionState): void {
     const sid = state.session.id;
-    const old = this.timers.get(sid);
-    if (old) {
-      clearTimeout(old);
-      this.timers.delete(sid);
-    }
+    this.cancel(sid);
     const at =
-      state.session.status === 'closed' ? null : nextEscalationAt(Object.values(state.issues), state.issueSettings);
+      state.session.status === 'closed' || this.owner.fence(sid) === null
+        ? null
+        : nextEscalationAt(Object.values(state.issues), state.issueSettings);
     if (at === null) {
       return;
     }
@@ -177,19 +178,38 @@ export class IssueService {
     this.timers.set(sid, timer);
   }
 
+  /** Stops the session's escalation timer (another node runs it now, or it closed). */
+  cancel(sid: SessionId): void {
+    const old = this.timers.get(sid);
+    if (old) {
+      clearTimeout(old);
+      this.timers.delete(sid);
+    }
+  }
+
   /** Records every newly missed target: commanders, the chair and operators see the entry. */
   private async escalateDue(sid: SessionId): Promise<void> {
+    const fence = this.owner.fence(sid);
+    if (fence === null) {
+      return;
+    }
     const log = await this.logs.get(sid);
-    const escalated = await log.change(system('escalation'), (state, now) => {
-      const changes = Object.values(state.issues).flatMap((issue) => {
-        const late = overdue(issue, state.issueSettings, now);
-        const events = (['acknowledge', 'decide'] as const)
-          .filter((target) => late[target] && !issue.escalated[target])
-          .map((target): IssueEvent => ({ type: 'escalated', issueId: issue.id, at: now, target }));
-        return events.length === 0 ? [] : [{ type: 'issue.changed' as const, payload: { issueId: issue.id, events } }];
-      });
-      return { changes, result: changes.length };
-    });
+    const escalated = await log.change(
+      system('escalation'),
+      (state, now) => {
+        const changes = Object.values(state.issues).flatMap((issue) => {
+          const late = overdue(issue, state.issueSettings, now);
+          const events = (['acknowledge', 'decide'] as const)
+            .filter((target) => late[target] && !issue.escalated[target])
+            .map((target): IssueEvent => ({ type: 'escalated', issueId: issue.id, at: now, target }));
+          return events.length === 0
+            ? []
+            : [{ type: 'issue.changed' as const, payload: { issueId: issue.id, events } }];
+        });
+        return { changes, result: changes.length };
+      },
+      { fence },
+    );
     if (escalated > 0) {
       this.log.warn({ sessionId: sid, issues: escalated }, 'issues overdue');
     }
@@ -202,11 +222,7 @@ export class IssueService {
   async carryOver(state: SessionState): Promise<number> {
     const open = Object.values(state.issues).filter(isOpenIssue);
     await this.carry.put(committeeOf(state.session), state.session.id, state.session.title, open);
-    const timer = this.timers.get(state.session.id);
-    if (timer) {
-      clearTimeout(timer);
-      this.timers.delete(state.session.id);
-    }
+    this.cancel(state.session.id);
     return open.length;
   }
 

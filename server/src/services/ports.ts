@@ -40,3 +40,11 @@ export interface MediaPort {
   /** Closes a participant's media on this node (it left, or was removed). */
   closePeer(sessionId: SessionId, participantId: ParticipantId): void;
 }
+
+/** Whether this node runs a session's clocks (holds its lease), and the fence their writes carry. */
+export interface OwnerGate {
+  /** The fence of a session this node owns, or null when another node (or none) runs it. */
+  fence(sessionId: SessionId): number | null;
+  /** The sessions this node runs now. */
+  owned(): SessionId[];
+}

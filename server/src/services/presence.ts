@@ -1,6 +1,14 @@
-import type { LogEntry, ParticipantId, SessionId, SessionState } from '@concord/shared';
+import {
+  ParticipantIdSchema,
+  type LogEntry,
+  type ParticipantId,
+  type SessionId,
+  type SessionState,
+} from '@concord/shared';
 import type { Logger } from '../logger.js';
 import type { NodeRegistry } from '../store/nodes.js';
+import type { OwnershipListener } from './ownership.js';
+import type { OwnerGate } from './ports.js';
 import type { SessionLogs } from './sessionLog.js';
 import type { SessionService } from './sessions.js';
 
@@ -8,16 +16,16 @@ import type { SessionService } from './sessions.js';
 export const NODE_BEAT_MS = 1_000;
 export const NODE_TTL_MS = 3_000;
 /** How often participants held by nodes that are no longer alive are looked for. */
-const SWEEP_MS = 2_000;
+const SWEEP_MS = 1_000;
 
 /**
- * Presence over time: a dropped place ends when the reconnect grace runs out, and a place
- * held by a node that died is treated like a dropped connection. Participants held by
- * another live node are never touched. (Decisions are checked on the log's state, so two
- * nodes doing this at once write each change once.)
+ * Presence over time, run by the node that runs each session (its owner): a dropped place
+ * ends when the reconnect grace runs out, and a place held by a node that died is treated
+ * like a dropped connection. Participants held by another live node are never touched.
+ * Every node says it is alive.
  */
-export class PresenceClock {
-  private readonly timers = new Map<ParticipantId, NodeJS.Timeout>();
+export class PresenceClock implements OwnershipListener {
+  private readonly timers = new Map<ParticipantId, { sid: SessionId; timer: NodeJS.Timeout }>();
   private beatTimer: NodeJS.Timeout | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
 
@@ -25,6 +33,7 @@ export class PresenceClock {
     private readonly logs: SessionLogs,
     private readonly sessions: SessionService,
     private readonly nodes: NodeRegistry,
+    private readonly owner: OwnerGate,
     private readonly nodeId: string,
     private readonly nodeInfo: Record<string, string>,
     private readonly graceMs: number,
@@ -50,53 +59,58 @@ export class PresenceClock {
     }
   };
 
+  /** This node took the session over: places already reconnecting get the grace from now. */
+  gained(state: SessionState): void {
+    for (const p of Object.values(state.participants)) {
+      if (p.connection === 'reconnecting') {
+        this.startGrace(state.session.id, p.id);
+      }
+    }
+  }
+
+  lost(sid: SessionId): void {
+    for (const [pid, t] of this.timers) {
+      if (t.sid === sid) {
+        this.cancel(pid);
+      }
+    }
+  }
+
   private startGrace(sid: SessionId, pid: ParticipantId): void {
     this.cancel(pid);
+    if (this.owner.fence(sid) === null) {
+      return; // the node that runs the session keeps the time
+    }
     const timer = setTimeout(() => {
       this.timers.delete(pid);
-      this.sessions
-        .timedOut(sid, pid)
-        .catch((err: unknown) => this.log.error({ err, participantId: pid }, 'ending a place failed'));
+      const fence = this.owner.fence(sid);
+      if (fence !== null) {
+        this.sessions
+          .timedOut(sid, pid, fence)
+          .catch((err: unknown) => this.log.error({ err, participantId: pid }, 'ending a place failed'));
+      }
     }, this.graceMs);
     timer.unref();
-    this.timers.set(pid, timer);
+    this.timers.set(pid, { sid, timer });
   }
 
   private cancel(pid: ParticipantId): void {
     const t = this.timers.get(pid);
     if (t) {
-      clearTimeout(t);
+      clearTimeout(t.timer);
       this.timers.delete(pid);
     }
   }
 
-  /**
-   * Starts beating, then recovers: every stored session is loaded; places already
-   * reconnecting get the grace from now; places held by dead nodes are dropped.
-   */
-  async start(sessionIds: readonly SessionId[]): Promise<number> {
+  /** Starts saying this node is alive, and sweeping the sessions it runs. */
+  async start(): Promise<void> {
     await this.beat();
     this.beatTimer = setInterval(() => void this.beat(), NODE_BEAT_MS);
     this.beatTimer.unref();
-    let waiting = 0;
-    for (const sid of sessionIds) {
-      const log = await this.logs.find(sid).catch(() => null);
-      if (log === null || log.state.session.status === 'closed') {
-        continue;
-      }
-      for (const p of Object.values(log.state.participants)) {
-        if (p.connection === 'reconnecting') {
-          this.startGrace(sid, p.id);
-          waiting++;
-        }
-      }
-    }
-    waiting += await this.sweep();
     this.sweepTimer = setInterval(() => {
       this.sweep().catch((err: unknown) => this.log.warn({ err }, 'presence sweep failed'));
     }, SWEEP_MS);
     this.sweepTimer.unref();
-    return waiting;
   }
 
   private async beat(): Promise<void> {
@@ -105,15 +119,19 @@ export class PresenceClock {
       .catch((err: unknown) => this.log.warn({ err }, 'could not renew this node in Redis'));
   }
 
-  /** Drops the places held by nodes that are not alive; how many. */
+  /** Drops the places, in sessions this node runs, held by nodes that are not alive; how many. */
   async sweep(): Promise<number> {
     let dropped = 0;
     for (const log of await this.logs.loaded()) {
+      const fence = this.owner.fence(log.id);
+      if (fence === null) {
+        continue;
+      }
       const held = Object.entries(log.state.presence).filter(([, node]) => node !== this.nodeId);
       const alive = await this.nodes.alive([...new Set(held.map(([, node]) => node))]);
       for (const [pid, node] of held) {
         if (!alive.has(node)) {
-          await this.sessions.dropped(log.id, pid as ParticipantId, node);
+          await this.sessions.dropped(log.id, ParticipantIdSchema.parse(pid), node, fence);
           dropped++;
         }
       }
@@ -128,7 +146,7 @@ export class PresenceClock {
       }
     }
     for (const t of this.timers.values()) {
-      clearTimeout(t);
+      clearTimeout(t.timer);
     }
     this.timers.clear();
     void this.nodes.leave(this.nodeId).catch(() => undefined);

@@ -230,15 +230,22 @@ export class ProceedingsService {
     });
   }
 
-  /** The floor clock's due moment came: cut the speaker off if time and grace are still out. */
-  async cutOffIfDue(sessionId: SessionState['session']['id']): Promise<void> {
+  /**
+   * The floor clock's due moment came on the node that runs the session (`fence`): cut the
+   * speaker off if time and grace are still out. Written once, whichever node's clock fired.
+   */
+  async cutOffIfDue(sessionId: SessionState['session']['id'], fence: number): Promise<void> {
     const log = await this.logs.get(sessionId);
-    await log.change(system('floor-clock'), (state, now) => {
-      const due = cutOffAt(state.proceedings);
-      const speaker = state.proceedings.speaker;
-      return due === null || speaker === null || now < due
-        ? { changes: [], result: null }
-        : one({ type: 'floor.cutOff', payload: { participantId: speaker.request.participantId, dueAt: due } });
-    });
+    await log.change(
+      system('floor-clock'),
+      (state, now) => {
+        const due = cutOffAt(state.proceedings);
+        const speaker = state.proceedings.speaker;
+        return due === null || speaker === null || now < due
+          ? { changes: [], result: null }
+          : one({ type: 'floor.cutOff', payload: { participantId: speaker.request.participantId, dueAt: due } });
+      },
+      { fence },
+    );
   }
 }

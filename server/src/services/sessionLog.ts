@@ -11,9 +11,10 @@ import {
 } from '@concord/shared';
 import { chainHash } from '../store/chain.js';
 import { diffState } from '../store/areas.js';
-import { GENESIS, StaleHeadError, type Head, type LogStore } from '../store/logStore.js';
+import { FencedError, GENESIS, StaleHeadError, type Head, type LogStore } from '../store/logStore.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from './ports.js';
+import type { Redis } from '../store/redis.js';
 
 /** What a command decides on the current state: the entries to append, and its answer. */
 export interface Change<T> {
@@ -38,12 +39,25 @@ const MAX_APPEND_ATTEMPTS = 25;
 const RECENT_ENTRIES = 2_000;
 /** More entries than this behind, a client takes a snapshot instead of catching up. */
 export const SINCE_LIMIT = 1_000;
+/** How long one wait for other nodes' entries lasts before it is renewed (new logs join in between). */
+const FOLLOW_BLOCK_MS = 2_000;
+const FOLLOW_IDLE_MS = 200;
 
 interface Pending {
   actor: LogActor;
   decide: Decide<unknown>;
+  /** The session owner's fence, for the clocks' writes (null: anyone may write this). */
+  fence: number | null;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
+}
+
+export interface ChangeOptions {
+  /**
+   * Written by the session's owner under its lease: refused (FencedError) if another node
+   * took the lease over since. The clocks' writes carry it; participants' never do.
+   */
+  fence?: number | null;
 }
 
 /**
@@ -76,9 +90,10 @@ export class SessionLog {
   }
 
   /** Queues a command; resolves with its result once its entries are in Redis. */
-  change<T>(actor: LogActor, decide: Decide<T>): Promise<T> {
+  change<T>(actor: LogActor, decide: Decide<T>, options: ChangeOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ actor, decide, resolve: resolve as (v: unknown) => void, reject });
+      const fence = options.fence ?? null;
+      this.queue.push({ actor, decide, fence, resolve: resolve as (v: unknown) => void, reject });
       void this.pump();
     });
   }
@@ -90,14 +105,20 @@ export class SessionLog {
     this.pumping = true;
     try {
       while (this.queue.length > 0) {
-        await this.commit(this.queue.splice(0, MAX_BATCH));
+        // Commands under one fence go together (a refused fence refuses exactly them).
+        const fence = this.queue[0]?.fence ?? null;
+        let n = 0;
+        while (n < this.queue.length && n < MAX_BATCH && (this.queue[n]?.fence ?? null) === fence) {
+          n++;
+        }
+        await this.commit(this.queue.splice(0, n), fence);
       }
     } finally {
       this.pumping = false;
     }
   }
 
-  private async commit(batch: Pending[]): Promise<void> {
+  private async commit(batch: Pending[], fence: number | null): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const now = this.clock.now();
       let state = this.current;
@@ -128,7 +149,7 @@ export class SessionLog {
       }
       if (entries.length > 0) {
         try {
-          await this.store.append(this.id, this.top, entries, diffState(this.current, state));
+          await this.store.append(this.id, this.top, entries, diffState(this.current, state), fence);
         } catch (err) {
           // Another writer went first, or Redis failed mid-way (the append may have happened):
           // read what Redis has, and see whether it holds our entries after all.
@@ -144,6 +165,9 @@ export class SessionLog {
             err instanceof StaleHeadError
               ? new DomainError(ErrorCode.BUSY, 'too many simultaneous changes to this session; send it again')
               : err;
+          if (err instanceof FencedError) {
+            this.log.warn('a clock write was refused: another node runs the session now');
+          }
           for (const p of batch) {
             p.reject(refusal);
           }
@@ -192,20 +216,37 @@ export class SessionLog {
     return true;
   }
 
+  /**
+   * Entries read from Redis (another node's, or ours coming back): applied in order, each
+   * checked to chain on; a hole (entries this node has not read yet) is filled from Redis.
+   */
+  async receive(entries: readonly LogEntry[], fillHoles = true): Promise<void> {
+    for (const e of entries) {
+      if (e.seq <= this.top.seq) {
+        continue; // applied meanwhile
+      }
+      if (e.seq > this.top.seq + 1 && fillHoles) {
+        await this.catchUp();
+      }
+      if (e.seq <= this.top.seq) {
+        continue;
+      }
+      if (e.seq !== this.top.seq + 1) {
+        throw new Error(`the log of ${this.id} has no entry ${this.top.seq + 1}`);
+      }
+      const { hash, ...body } = e;
+      if (chainHash(this.top.hash, body) !== hash) {
+        throw new Error(`the log of ${this.id} does not chain at entry ${e.seq}`);
+      }
+      this.apply(e);
+    }
+  }
+
   /** Reads and applies whatever Redis has after our head, checking that each entry chains on. */
   async catchUp(): Promise<void> {
     for (;;) {
       const batch = await this.store.range(this.id, this.top.seq, SINCE_LIMIT);
-      for (const e of batch) {
-        if (e.seq !== this.top.seq + 1) {
-          continue; // applied meanwhile
-        }
-        const { hash, ...body } = e;
-        if (chainHash(this.top.hash, body) !== hash) {
-          throw new Error(`the log of ${this.id} does not chain at entry ${e.seq}`);
-        }
-        this.apply(e);
-      }
+      await this.receive(batch, false);
       if (batch.length < SINCE_LIMIT) {
         return;
       }
@@ -232,6 +273,11 @@ export class SessionLog {
 export class SessionLogs {
   private readonly logs = new Map<SessionId, Promise<SessionLog | null>>();
   private readonly listeners: EntryListener[] = [];
+  /** The logs loaded so far, for synchronous reads. */
+  private readonly ready = new Map<SessionId, SessionLog>();
+  private following = false;
+  private reader: Redis | null = null;
+  private readerId: number | null = null;
 
   constructor(
     private readonly store: LogStore,
@@ -284,11 +330,71 @@ export class SessionLogs {
       this.logs.set(sid, loading);
       // A session that does not exist (yet) is looked up afresh next time.
       void loading.then(
-        (l) => l === null && this.logs.delete(sid),
+        (l) => {
+          if (l === null) {
+            this.logs.delete(sid);
+          } else {
+            this.ready.set(sid, l);
+            this.wake();
+          }
+        },
         () => this.logs.delete(sid),
       );
     }
     return loading;
+  }
+
+  /**
+   * Follows the logs this node has loaded: waits on Redis for entries other nodes append,
+   * and applies them in order (each node then sends them to its own connections). Runs
+   * until `stopFollowing`; on its own connection, as the wait blocks it.
+   */
+  follow(reader: Redis): void {
+    if (this.following) {
+      return;
+    }
+    this.following = true;
+    this.reader = reader;
+    void (async () => {
+      this.readerId = await this.store.clientId(reader);
+      while (this.following) {
+        try {
+          const logs = await this.loaded();
+          if (logs.length === 0) {
+            await new Promise((r) => setTimeout(r, FOLLOW_IDLE_MS));
+            continue;
+          }
+          const heads = new Map(logs.map((l) => [l.id, l.head.seq]));
+          const arrived = await this.store.follow(reader, heads, FOLLOW_BLOCK_MS);
+          for (const [sid, entries] of arrived) {
+            await logs.find((l) => l.id === sid)?.receive(entries);
+          }
+        } catch (err) {
+          if (this.following) {
+            this.log.warn({ err }, 'following the session logs failed; retrying');
+            await new Promise((r) => setTimeout(r, FOLLOW_IDLE_MS));
+          }
+        }
+      }
+    })();
+  }
+
+  /** A newly loaded log is followed at once: the wait in progress is ended early. */
+  private wake(): void {
+    if (this.readerId !== null) {
+      this.store.unblock(this.readerId).catch((err: unknown) => this.log.debug({ err }, 'could not end the wait'));
+    }
+  }
+
+  stopFollowing(): void {
+    this.following = false;
+    this.reader?.disconnect(false);
+    this.reader = null;
+  }
+
+  /** The session's log if this node has it loaded. */
+  peek(sid: SessionId): SessionLog | undefined {
+    return this.ready.get(sid);
   }
 
   /** The logs loaded so far. */
@@ -327,6 +433,7 @@ export class SessionLogs {
       this.log.child({ sessionId: session.id }),
     );
     this.logs.set(session.id, Promise.resolve(log));
+    this.ready.set(session.id, log);
     this.emit(entry, null, state);
     return log;
   }

@@ -115,22 +115,28 @@ export class SessionService {
    * A connection held on `node` is gone (dropped here, or its node died): the place is kept,
    * reconnecting, for the grace. Nothing happens if a newer connection holds it meanwhile.
    */
-  async dropped(sid: SessionId, pid: ParticipantId, node: string): Promise<void> {
+  async dropped(sid: SessionId, pid: ParticipantId, node: string, fence: number | null = null): Promise<void> {
     const log = await this.logs.get(sid);
-    await log.change(system('presence'), (state) =>
-      state.presence[pid] === node && state.participants[pid]?.connection === 'connected'
-        ? one({ type: 'participant.dropped', payload: { participantId: pid } })
-        : none,
+    await log.change(
+      system('presence'),
+      (state) =>
+        state.presence[pid] === node && state.participants[pid]?.connection === 'connected'
+          ? one({ type: 'participant.dropped', payload: { participantId: pid } })
+          : none,
+      { fence },
     );
   }
 
-  /** The reconnect grace ran out: a place still reconnecting ends. */
-  async timedOut(sid: SessionId, pid: ParticipantId): Promise<void> {
+  /** The reconnect grace ran out (on the node that runs the session: `fence`): a place still reconnecting ends. */
+  async timedOut(sid: SessionId, pid: ParticipantId, fence: number): Promise<void> {
     const log = await this.logs.get(sid);
-    await log.change(system('presence'), (state) =>
-      state.participants[pid]?.connection === 'reconnecting'
-        ? one({ type: 'participant.left', payload: { participantId: pid, reason: 'timeout' } })
-        : none,
+    await log.change(
+      system('presence'),
+      (state) =>
+        state.participants[pid]?.connection === 'reconnecting'
+          ? one({ type: 'participant.left', payload: { participantId: pid, reason: 'timeout' } })
+          : none,
+      { fence },
     );
   }
 

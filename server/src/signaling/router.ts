@@ -1,4 +1,4 @@
-import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import {
   ErrorCode,
   REQUESTS,
@@ -20,15 +20,9 @@ export type Handlers = {
   [E in RequestName]: (data: RequestData<E>, caller: Caller) => Promise<RequestReply<E>> | RequestReply<E>;
 };
 
-/** Requests per second one connection may make; joining and publishing take about ten. */
-const REQUESTS_PER_SECOND = 40;
-
-export function createRateLimiter(): RateLimiterAbstract {
-  return new RateLimiterMemory({ points: REQUESTS_PER_SECOND, duration: 1 });
-}
-
 export interface RouterContext {
   socket: ConcordSocket;
+  /** Counts requests per participant, on every node together. */
   limiter: RateLimiterAbstract;
   log: () => Logger;
   /** Who the connection is now (its participant id set once it joined). */
@@ -69,7 +63,9 @@ async function serve(ctx: RouterContext, handlers: Handlers, event: unknown, arg
     ack(result);
   };
   try {
-    await ctx.limiter.consume(ctx.socket.id);
+    // Per participant once joined (one budget however many nodes its connections reach),
+    // per connection before.
+    await ctx.limiter.consume(ctx.socket.data.participantId ?? `socket:${ctx.socket.id}`);
   } catch {
     reply(fail(ErrorCode.RATE_LIMITED, 'too many requests; slow down'));
     return;

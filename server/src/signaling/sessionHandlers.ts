@@ -19,6 +19,8 @@ export interface SessionHandlerDeps {
   rooms: RoomRegistry;
   connections: LocalConnections;
   nodeId: string;
+  /** The node is stopping: its connections' places are left to the sweep of the others. */
+  stopping: () => boolean;
 }
 
 /**
@@ -140,7 +142,7 @@ export function onDisconnect(deps: SessionHandlerDeps, socket: ConcordSocket, lo
     deps.sessions.lobbyGone(sid, waiting).catch((err: unknown) => log.warn({ err }, 'could not clear lobby entry'));
   }
   const pid = socket.data.participantId;
-  if (pid === null || !deps.connections.release(pid, socket.id)) {
+  if (pid === null || !deps.connections.release(pid, socket.id) || deps.stopping()) {
     return;
   }
   void deps.rooms.peek(sid).then((room) => room?.removePeer(pid));

@@ -1,5 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Redis } from '../store/redis.js';
 import { ErrorCode } from '@concord/shared';
 import type { TokenService } from '../auth/tokens.js';
 import { ConcordError } from '../errors.js';
@@ -14,11 +16,12 @@ import type { SessionLogs } from '../services/sessionLog.js';
 import type { SessionService } from '../services/sessions.js';
 import type { SocketBroadcaster } from './broadcaster.js';
 import type { MediaPort } from '../services/ports.js';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { LocalConnections } from './connections.js';
 import { serviceHandlers } from './handlers.js';
 import { handshakeMiddleware } from './handshake.js';
 import { mediaHandlers } from './mediaHandlers.js';
-import { createRateLimiter, serveRequests, type Handlers } from './router.js';
+import { serveRequests, type Handlers } from './router.js';
 import { onDisconnect, sessionHandlers, type SessionHandlerDeps } from './sessionHandlers.js';
 import type { ConcordServer, ConcordSocket } from './types.js';
 
@@ -39,17 +42,33 @@ export interface SignalingDeps {
   media: MediaPort;
   rooms: RoomRegistry;
   broadcaster: SocketBroadcaster;
+  limiter: RateLimiterAbstract;
   nodeId: string;
   log: Logger;
 }
 
-/** The Socket.IO server on the HTTP server (attach it after Express, which it wraps). */
-export function createSocketServer(httpServer: HttpServer): ConcordServer {
+/** How often nodes tell each other through the adapter that they are alive, and when one counts as gone. */
+const ADAPTER_HEARTBEAT_MS = 1_000;
+const ADAPTER_HEARTBEAT_TIMEOUT_MS = 3_000;
+
+/**
+ * The Socket.IO server on the HTTP server (attach it after Express, which it wraps), with
+ * the Redis Streams adapter: a broadcast to a room reaches its sockets on every node.
+ * `redis` is a connection for the adapter alone (it also makes its own for reading).
+ */
+export function createSocketServer(httpServer: HttpServer, redis: Redis): ConcordServer {
   return new Server(httpServer, {
     serveClient: false,
     pingInterval: PING_INTERVAL_MS,
     pingTimeout: PING_TIMEOUT_MS,
     maxHttpBufferSize: MAX_PAYLOAD_BYTES,
+    adapter: createAdapter(redis, {
+      streamName: 'concord:socket.io',
+      channelPrefix: 'concord:socket.io',
+      heartbeatInterval: ADAPTER_HEARTBEAT_MS,
+      heartbeatTimeout: ADAPTER_HEARTBEAT_TIMEOUT_MS,
+      onlyPlaintext: true,
+    }),
   });
 }
 
@@ -59,7 +78,7 @@ export function createSocketServer(httpServer: HttpServer): ConcordServer {
  */
 export class Signaling {
   readonly connections: LocalConnections;
-  private readonly limiter = createRateLimiter();
+  private stopping = false;
 
   constructor(
     readonly io: ConcordServer,
@@ -85,6 +104,7 @@ export class Signaling {
       rooms: d.rooms,
       connections: this.connections,
       nodeId: d.nodeId,
+      stopping: () => this.stopping,
     };
     const handlers: Handlers = {
       ...sessionHandlers(sessionDeps, socket, (l) => (log = l), base),
@@ -94,7 +114,7 @@ export class Signaling {
     serveRequests(
       {
         socket,
-        limiter: this.limiter,
+        limiter: d.limiter,
         log: () => log,
         caller: () => callerOf(claims, socket.data.participantId),
         authorize: async (caller, permission) => {
@@ -107,13 +127,12 @@ export class Signaling {
       },
       handlers,
     );
-    socket.on('disconnect', () => {
-      this.limiter.delete(socket.id).catch(() => undefined);
-      onDisconnect(sessionDeps, socket, log);
-    });
+    socket.on('disconnect', () => onDisconnect(sessionDeps, socket, log));
   }
 
   async close(): Promise<void> {
+    // This node's name is withdrawn as it stops: the other nodes drop its places at once.
+    this.stopping = true;
     this.connections.clear();
     await new Promise<void>((resolve) => {
       void this.io.close(() => resolve());

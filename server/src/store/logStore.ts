@@ -242,6 +242,16 @@ export class LogStore {
     return out;
   }
 
+  /** The Redis client id of a connection (to end its blocking wait from another one). */
+  async clientId(connection: Redis): Promise<number> {
+    return Number(await connection.client('ID'));
+  }
+
+  /** Ends a blocking wait of another connection early (it returns as if it had timed out). */
+  async unblock(clientId: number): Promise<void> {
+    await this.redis.client('UNBLOCK', clientId);
+  }
+
   /** Up to `count` entries after `after`, oldest first. */
   async range(sid: SessionId, after: number, count: number): Promise<LogEntry[]> {
     const batch = await this.redis.xrange(logKey(sid), `${after + 1}-0`, '+', 'COUNT', count);

@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SessionIdSchema } from '@concord/shared';
+import type { Concord } from '../../server/src/app.js';
+import { connect, data, nextEntry, request, type TestSocket } from '../support/clients.js';
+import { testEnv } from '../support/env.js';
+import { ChildServer, startTestServer } from '../support/server.js';
+import { current, inviteFor, joinAs, newSession, type Joined } from '../support/sessions.js';
+
+describe('several nodes serve one session', () => {
+  let a: Concord;
+  let b: Concord;
+  const sockets: TestSocket[] = [];
+  const track = async (p: Promise<Joined>) => {
+    const j = await p;
+    sockets.push(j.socket);
+    return j;
+  };
+  beforeAll(async () => {
+    a = await startTestServer(inject('redisUrl'), { NODE_ID: 'node-a' });
+    b = await startTestServer(inject('redisUrl'), { NODE_ID: 'node-b' });
+  });
+  afterAll(async () => {
+    sockets.forEach((s) => s.close());
+    await Promise.all([a?.close(), b?.close()]);
+  });
+
+  it('with the chair on A and the members on B, every client sees every change, in order, on both nodes', async () => {
+    const created = await newSession(a.url);
+    const sid = created.session.id;
+    const chair = await track(joinAs(a.url, inviteFor(created, 'chair')));
+    const commander = await track(joinAs(a.url, inviteFor(created, 'commander')));
+    const daraa = await track(joinAs(b.url, inviteFor(created, 'member', 'Daraa'), 'Amal'));
+    const homs = await track(joinAs(b.url, inviteFor(created, 'member', 'Homs'), 'Omar'));
+    const operator = await track(joinAs(b.url, inviteFor(created, 'operator')));
+
+    // The chair on A sees the members who joined through B.
+    await expect.poll(() => Object.keys(chair.state().participants).length).toBe(5);
+    const v = () => chair.latest().version;
+    const { itemId } = data(
+      await request(chair.socket, 'agenda:add', { expectedVersion: v(), title: 'Returns', allotmentSec: 600 }),
+    );
+    await expect.poll(() => chair.latest().agenda.length).toBe(1);
+    data(await request(chair.socket, 'agenda:start', { expectedVersion: v(), itemId }));
+    await expect.poll(() => chair.latest().currentItemId).toBe(itemId);
+    // A member on B asks; the chair on A gives it the floor; the member on B is told.
+    const { requestId } = data(await request(daraa.socket, 'floor:request', { type: 'speak' }));
+    await expect.poll(() => chair.latest().queue.map((q) => q.id)).toEqual([requestId]);
+    const granted = nextEntry(daraa.socket, 'floor.granted');
+    data(await request(chair.socket, 'floor:grant', { expectedVersion: v(), requestId }));
+    expect((await granted).payload.requestId).toBe(requestId);
+    // An issue raised on B reaches the commander on A; its decision reaches B.
+    const raised = nextEntry(commander.socket, 'issue.raised');
+    const { issueId } = data(
+      await request(homs.socket, 'issue:raise', {
+        idempotencyKey: 'multi-node-0001',
+        title: 'Water station at Al-Waer',
+        category: 'other',
+        urgency: 'critical',
+      }),
+    );
+    expect((await raised).payload.event.issueId).toBe(issueId);
+    data(await request(commander.socket, 'issue:acknowledge', { issueId }));
+    data(await request(commander.socket, 'issue:decide', { issueId, decision: 'Tankers tonight' }));
+    await expect.poll(() => homs.state().issues[issueId]?.status).toBe('decided');
+
+    // Every client, on either node, holds the same state as the log, having seen every entry once, in order.
+    const stored = await a.logStore.load(SessionIdSchema.parse(sid));
+    for (const j of [chair, commander, daraa, homs, operator]) {
+      await expect.poll(() => j.received().at(-1)).toBe(stored?.head.seq);
+      const got = j.received();
+      expect(got).toEqual(Array.from({ length: got.length }, (_, k) => got[0]! + k));
+      expect(j.state()).toEqual(stored?.state);
+    }
+    // Both nodes' copies agree with Redis.
+    expect((await a.logs.get(SessionIdSchema.parse(sid))).state).toEqual(stored?.state);
+    await expect.poll(async () => (await b.logs.get(SessionIdSchema.parse(sid))).head).toEqual(stored?.head);
+  });
+
+  it('exactly one node runs a session: the node its first participant joined through', async () => {
+    const created = await newSession(a.url);
+    const sid = SessionIdSchema.parse(created.session.id);
+    await track(joinAs(b.url, inviteFor(created, 'member', 'Homs')));
+    await expect.poll(() => b.ownership.fence(sid)).not.toBeNull();
+    await track(joinAs(a.url, inviteFor(created, 'member', 'Daraa')));
+    await new Promise((r) => setTimeout(r, 600));
+    expect(a.ownership.fence(sid)).toBeNull();
+    expect(b.ownership.fence(sid)).not.toBeNull();
+  });
+
+  it('rate limits hold across nodes: one address gets 300 API requests a minute, not 300 per node', async () => {
+    const created = await newSession(a.url);
+    const token = inviteFor(created, 'member', 'Daraa');
+    const statuses: number[] = [];
+    try {
+      // 2 × 200 requests from one address, alternating between the nodes: together past 300.
+      for (let i = 0; i < 200; i++) {
+        for (const node of [a, b]) {
+          const res = await fetch(`${node.url}/api/session`, { headers: { authorization: `Bearer ${token}` } });
+          statuses.push(res.status);
+        }
+      }
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(100);
+      expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(300);
+    } finally {
+      // The count lives in Redis for a minute: give the other suites their budget back.
+      const counted = await a.redis.keys('concord:rl:api:*');
+      if (counted.length > 0) {
+        await a.redis.del(...counted);
+      }
+    }
+  });
+});
+
+describe('losing a node costs seconds', () => {
+  const env = (node: string) => testEnv(inject('redisUrl'), { NODE_ID: node });
+
+  it("the owner is SIGKILLed while a speaker's time runs: the other node cuts the speaker off within 1 s of the due time, once", async () => {
+    let owner = await ChildServer.start(env('owner-1'));
+    const standby = await ChildServer.start(env('standby-1'));
+    const sockets: TestSocket[] = [];
+    try {
+      const created = await newSession(owner.url);
+      const chair = await joinAs(owner.url, inviteFor(created, 'chair'));
+      const daraa = await joinAs(owner.url, inviteFor(created, 'member', 'Daraa'));
+      // An observer on the standby node, which so follows the session.
+      const watcher = await joinAs(standby.url, inviteFor(created, 'commander'));
+      sockets.push(chair.socket, daraa.socket, watcher.socket);
+      let v = (await current(chair)).version;
+      data(await request(chair.socket, 'floor:settings', { expectedVersion: v, defaultSpeakingSec: 10, graceSec: 0 }));
+      data(await request(daraa.socket, 'floor:request', { type: 'speak' }));
+      v = (await current(chair)).version;
+      data(await request(chair.socket, 'floor:grant', { expectedVersion: v, requestId: null }));
+      const speaker = (await current(chair)).speaker!;
+      const dueAt = speaker.startedAt + speaker.allottedMs;
+      const cutOff = nextEntry(watcher.socket, 'floor.cutOff', () => true, 30_000);
+      // The owner dies shortly before the speaker's time is up.
+      await new Promise((r) => setTimeout(r, Math.max(0, dueAt - Date.now() - 300)));
+      await owner.stop('SIGKILL');
+      const entry = await cutOff;
+      expect(entry.payload.dueAt).toBe(dueAt);
+      expect(entry.actor).toEqual({ kind: 'system', component: 'floor-clock' });
+      expect(entry.at - dueAt).toBeLessThanOrEqual(1_000);
+      // Once: the log has one cut-off.
+      owner = await ChildServer.start(env('owner-2'));
+      const api = await connect(standby.url, inviteFor(created, 'operator'));
+      sockets.push(api);
+      const snapshot = data(await request(api, 'session:join', { instanceId: 'operator-after-kill' }));
+      expect(snapshot.state.proceedings.lastCutOff).toEqual({ participantId: daraa.id, at: dueAt });
+      const since = data(await request(api, 'session:since', { after: 0 }));
+      expect(since.entries?.filter((e) => e.type === 'floor.cutOff')).toHaveLength(1);
+    } finally {
+      sockets.forEach((s) => s.close());
+      await Promise.all([owner.stop(), standby.stop()]);
+    }
+  });
+
+  it('a node that restarts evicts nobody held by the other node', async () => {
+    let first = await ChildServer.start(env('restart-a'));
+    const other = await ChildServer.start(env('restart-b'));
+    const sockets: TestSocket[] = [];
+    try {
+      const created = await newSession(first.url);
+      const onFirst = await joinAs(first.url, inviteFor(created, 'member', 'Daraa'));
+      const onOther = await joinAs(other.url, inviteFor(created, 'member', 'Homs'));
+      sockets.push(onFirst.socket, onOther.socket);
+      await first.stop('SIGKILL');
+      first = await ChildServer.start(env('restart-a2'));
+      // The restarted node and the sweeps of the next seconds: the place held on the other
+      // node stays connected; the one held by the dead node is dropped and kept for the grace.
+      await expect
+        .poll(() => onOther.state().participants[onFirst.id]?.connection, { timeout: 10_000 })
+        .toBe('reconnecting');
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect(onOther.state().participants[onOther.id]?.connection).toBe('connected');
+      expect(
+        Object.values(onOther.state().participants)
+          .filter((p) => p.connection === 'connected')
+          .map((p) => p.id),
+      ).toEqual([onOther.id]);
+      // The log never said the live one dropped.
+      const since = data(await request(onOther.socket, 'session:since', { after: 0 }));
+      expect(
+        since.entries?.filter((e) => e.type === 'participant.dropped' && e.payload.participantId === onOther.id),
+      ).toHaveLength(0);
+    } finally {
+      sockets.forEach((s) => s.close());
+      await Promise.all([first.stop(), other.stop()]);
+    }
+  });
+});
