@@ -33,6 +33,9 @@ import { LeaseStore } from './store/leases.js';
 import { HealthSampleStore } from './store/healthSamples.js';
 import { apiLimiter, socketLimiter } from './store/rateLimits.js';
 import { Ownership } from './services/ownership.js';
+import { ProducerRegistry } from './store/producerRegistry.js';
+import { NodePipes } from './media/nodePipes.js';
+import { SocketNodeLink } from './signaling/nodeLink.js';
 import { cutOffAt } from '@concord/shared';
 
 /** After a cut-off is due, how long a node that does not run the session gives its owner before stepping in. */
@@ -53,6 +56,7 @@ export interface Concord {
   readonly rooms: RoomRegistry;
   readonly monitor: HealthMonitor;
   readonly ownership: Ownership;
+  readonly pipes: NodePipes;
   readonly signaling: Signaling;
   readonly redis: Redis;
   close(): Promise<void>;
@@ -73,6 +77,7 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
   const logs = new SessionLogs(logStore, systemClock, log.child({ component: 'log' }));
   const broadcaster = new SocketBroadcaster();
   const signals = new SignalBook();
+  const registry = new ProducerRegistry(redis);
   const rooms = new RoomRegistry(
     pool,
     {
@@ -80,10 +85,16 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
       announcedAddress: config.rtc.announcedAddress,
       heardThresholdDbov: config.rtc.heardThresholdDbov,
     },
-    new RoomEvents(broadcaster, (sid, siteId) => signals.heard(sid, siteId, Date.now())),
+    config.mediasoup.peersPerRouter,
+    new RoomEvents(
+      broadcaster,
+      registry,
+      (sid, siteId) => signals.heard(sid, siteId, Date.now()),
+      log.child({ component: 'media' }),
+    ),
     log.child({ component: 'media' }),
   );
-  const media = new RoomMedia(rooms, broadcaster);
+  const media = new RoomMedia(rooms, registry, broadcaster);
   const health = new Health(redis, pool);
   const ownership = new Ownership(new LeaseStore(redis), logs, nodeId, log.child({ component: 'ownership' }));
   const monitor = new HealthMonitor(
@@ -132,6 +143,7 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
   const presence = new PresenceClock(
     logs,
     sessions,
+    media,
     new NodeRegistry(redis),
     ownership,
     nodeId,
@@ -186,7 +198,15 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
   });
   const server = http.createServer(app);
   const adapterRedis = redis.duplicate();
-  const signaling = new Signaling(createSocketServer(server, adapterRedis), {
+  const io = createSocketServer(server, adapterRedis);
+  const nodeLink = new SocketNodeLink(io, nodeId, log.child({ component: 'node-link' }));
+  const pipes = new NodePipes(
+    rooms,
+    nodeLink,
+    { ip: config.rtc.listenIp, announcedAddress: config.rtc.announcedAddress },
+    log.child({ component: 'pipes' }),
+  );
+  const signaling = new Signaling(io, {
     tokens,
     logs,
     sessions,
@@ -197,6 +217,8 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
     media,
     rooms,
     broadcaster,
+    registry,
+    pipes,
     limiter: socketLimiter(redis),
     nodeId,
     log: log.child({ component: 'signaling' }),
@@ -241,6 +263,7 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
     rooms,
     monitor,
     ownership,
+    pipes,
     signaling,
     redis,
     close() {
@@ -251,6 +274,7 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
         floorClock.close();
         issues.close();
         logs.stopFollowing();
+        nodeLink.close();
         await signaling.close();
         await rooms.close();
         server.closeAllConnections();

@@ -31,6 +31,11 @@ const EnvSchema = z.object({
   RTC_MAX_PORT: port.default(49999),
   /** mediasoup workers (one per core by default). */
   MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  /**
+   * Participants of one session one router (one worker) serves on this node before the
+   * session spreads to a router on the next worker. Default 50.
+   */
+  MEDIASOUP_PEERS_PER_ROUTER: z.coerce.number().int().min(1).max(10_000).default(50),
   /** mediasoup worker log level. Default warn. */
   MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
   /** pino log level. Default info. */
@@ -88,7 +93,7 @@ export interface Config {
     minPort: number;
     maxPort: number;
   };
-  mediasoup: { numWorkers: number; logLevel: 'debug' | 'warn' | 'error' | 'none' };
+  mediasoup: { numWorkers: number; logLevel: 'debug' | 'warn' | 'error' | 'none'; peersPerRouter: number };
   log: { level: string; pretty: boolean };
   clientDist: string;
   health: { degradedLossPct: number; degradedRttMs: number; downAfterMs: number };
@@ -127,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mediasoup: {
       numWorkers: e.MEDIASOUP_WORKERS ?? os.availableParallelism(),
       logLevel: e.MEDIASOUP_LOG_LEVEL,
+      peersPerRouter: e.MEDIASOUP_PEERS_PER_ROUTER,
     },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY === 'true' },
     clientDist: e.CLIENT_DIST,

@@ -38,4 +38,8 @@ export interface ServerToClientEvents {
   'health:summary': (e: { sites: { siteId: string; status: SiteStatus; reasons: string[] }[] }) => void;
 }
 
-export type InterServerEvents = Record<string, never>;
+/** Between the nodes of a deployment (through the Socket.IO adapter): requests and their answers. */
+export interface InterServerEvents {
+  'concord:rpc': (msg: unknown) => void;
+  'concord:rpc:reply': (msg: unknown) => void;
+}

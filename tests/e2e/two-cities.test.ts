@@ -2,37 +2,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AdminApi, inviteFor } from '../support/clients.js';
 import { uniqueId } from '../support/env.js';
 import { withServerAndBrowser } from '../support/fixtures.js';
-import { bytesFrom, joinThroughUi, MEDIA_TIMEOUT_MS, remoteVideo, screenshot, type Actor } from '../support/browser.js';
-
-/** Both kinds of media from `from` keep arriving at `to`: the byte counters grow between two reads. */
-async function expectMediaFlowing(to: Actor, from: Actor): Promise<void> {
-  await expect
-    .poll(() => remoteVideo(to.page, from.participantId), { timeout: MEDIA_TIMEOUT_MS })
-    .toMatchObject({ playing: true });
-  await expect
-    .poll(async () => (await remoteVideo(to.page, from.participantId))?.width ?? 0, { timeout: MEDIA_TIMEOUT_MS })
-    .toBeGreaterThan(0);
-  const first = await bytesFrom(to.page, from.participantId);
-  await expect
-    .poll(
-      async () => {
-        const now = await bytesFrom(to.page, from.participantId);
-        return now.audio > first.audio && now.video > first.video;
-      },
-      { timeout: MEDIA_TIMEOUT_MS },
-    )
-    .toBe(true);
-  const second = await bytesFrom(to.page, from.participantId);
-  await expect
-    .poll(
-      async () => {
-        const now = await bytesFrom(to.page, from.participantId);
-        return now.audio > second.audio && now.video > second.video;
-      },
-      { timeout: MEDIA_TIMEOUT_MS },
-    )
-    .toBe(true);
-}
+import {
+  bytesFrom,
+  expectMediaFlowing,
+  joinThroughUi,
+  MEDIA_TIMEOUT_MS,
+  screenshot,
+  type Actor,
+} from '../support/browser.js';
 
 describe('two cities see and hear each other', () => {
   const { server, browser } = withServerAndBrowser();

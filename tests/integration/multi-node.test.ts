@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SessionIdSchema } from '@concord/shared';
 import type { Concord } from '../../server/src/app.js';
-import { connect, data, nextEntry, request, type TestSocket } from '../support/clients.js';
+import { connect, data, nextEntry, nextEvent, request, type TestSocket } from '../support/clients.js';
 import { testEnv } from '../support/env.js';
 import { ChildServer, startTestServer } from '../support/server.js';
-import { current, inviteFor, joinAs, newSession, type Joined } from '../support/sessions.js';
+import { current, inviteFor, joinAs, newSession, publishMic, type Joined } from '../support/sessions.js';
 
 describe('several nodes serve one session', () => {
   let a: Concord;
@@ -186,5 +186,63 @@ describe('losing a node costs seconds', () => {
       sockets.forEach((s) => s.close());
       await Promise.all([first.stop(), other.stop()]);
     }
+  });
+});
+
+describe('media across nodes: the cascade', () => {
+  let a: Concord;
+  let b: Concord;
+  const sockets: TestSocket[] = [];
+  beforeAll(async () => {
+    a = await startTestServer(inject('redisUrl'), { NODE_ID: 'media-a' });
+    b = await startTestServer(inject('redisUrl'), { NODE_ID: 'media-b' });
+  });
+  afterAll(async () => {
+    sockets.forEach((s) => s.close());
+    await Promise.all([a?.close(), b?.close()]);
+  });
+
+  it('a track published on A and received by three participants on B crosses from A to B once, and goes when it closes', async () => {
+    const created = await newSession(a.url);
+    const sid = SessionIdSchema.parse(created.session.id);
+    const daraa = await joinAs(a.url, inviteFor(created, 'member', 'Daraa'));
+    sockets.push(daraa.socket);
+    const producerId = await publishMic(daraa);
+    const receivers = [];
+    for (const site of ['Homs', 'Damascus', 'Latakia']) {
+      const j = await joinAs(b.url, inviteFor(created, 'member', site));
+      sockets.push(j.socket);
+      receivers.push(j);
+    }
+    // A joiner on B sees the track published on A.
+    const snap = data(await request(receivers[0]!.socket, 'session:snapshot', {}));
+    expect(snap.producers.map((p) => p.producerId)).toContain(producerId);
+    // What a browser would offer: the router's own capabilities.
+    const rtpCapabilities = data(await request(receivers[0]!.socket, 'media:getRouterRtpCapabilities', {}));
+    for (const r of receivers) {
+      const recv = data(await request(r.socket, 'media:createTransport', { direction: 'recv' }));
+      const consumer = data(
+        await request(r.socket, 'media:consume', {
+          transportId: recv.id,
+          producerId,
+          rtpCapabilities: rtpCapabilities as never,
+        }),
+      );
+      expect(consumer).toMatchObject({ producerId, kind: 'audio', participantId: daraa.id });
+    }
+    // One pipe, one copy of the track on B, whatever the number of receivers.
+    const pipesOnB = await b.pipes.stats(sid);
+    expect(pipesOnB.filter((p) => p.direction === 'in')).toEqual([
+      { node: 'media-a', direction: 'in', bytes: expect.any(Number) },
+    ]);
+    expect((await b.rooms.peek(sid))?.producers().filter((p) => p.producerId === producerId)).toHaveLength(1);
+    const pipesOnA = await a.pipes.stats(sid);
+    expect(pipesOnA.filter((p) => p.direction === 'out').map((p) => p.node)).toEqual(['media-b']);
+
+    // Closing the track on A closes the consumers on B and tells every client.
+    const closed = receivers.map((r) => nextEvent(r.socket, 'consumer:closed'));
+    data(await request(daraa.socket, 'media:closeProducer', { producerId }));
+    await Promise.all(closed);
+    await expect.poll(async () => (await b.rooms.peek(sid))?.has(producerId)).toBe(false);
   });
 });

@@ -9,14 +9,14 @@ import { startTestServer } from './server.js';
  * The real server for a suite (started before, closed after), and a way to have the
  * suite's client sockets closed at the end.
  */
-export function withServer(): {
+export function withServer(env: Record<string, string> = {}): {
   server: () => Concord;
   closeLater: <T extends { socket: TestSocket } | TestSocket>(x: T) => T;
 } {
   let concord: Concord | undefined;
   const sockets: TestSocket[] = [];
   beforeAll(async () => {
-    concord = await startTestServer(inject('redisUrl'));
+    concord = await startTestServer(inject('redisUrl'), env);
   });
   afterAll(async () => {
     sockets.forEach((s) => s.close());
@@ -37,8 +37,11 @@ export function withServer(): {
 }
 
 /** The real server and one Debian Chromium for an end-to-end suite. */
-export function withServerAndBrowser(): { server: () => Concord; browser: () => Browser } {
-  const { server } = withServer();
+export function withServerAndBrowser(env: Record<string, string> = {}): {
+  server: () => Concord;
+  browser: () => Browser;
+} {
+  const { server } = withServer(env);
   let browser: Browser | undefined;
   beforeAll(async () => {
     browser = await launchChromium();

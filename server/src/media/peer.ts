@@ -50,7 +50,7 @@ export class Peer {
   constructor(
     readonly participantId: ParticipantId,
     readonly siteId: SiteId | null,
-    private readonly router: types.Router,
+    readonly router: types.Router,
     private readonly settings: TransportSettings,
     private readonly listener: PeerListener,
     private readonly log: Logger,

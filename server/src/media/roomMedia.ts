@@ -1,11 +1,13 @@
 import type { MuteReason, ParticipantId, SessionId } from '@concord/shared';
 import type { Broadcaster, MediaPort, PeerRef } from '../services/ports.js';
+import type { ProducerRegistry } from '../store/producerRegistry.js';
 import type { RoomRegistry } from './rooms.js';
 
 /** The services' media port on this node's rooms. */
 export class RoomMedia implements MediaPort {
   constructor(
     private readonly rooms: RoomRegistry,
+    private readonly registry: ProducerRegistry,
     private readonly broadcast: Broadcaster,
   ) {}
 
@@ -25,5 +27,19 @@ export class RoomMedia implements MediaPort {
 
   closePeer(sessionId: SessionId, participantId: ParticipantId): void {
     void this.rooms.peek(sessionId).then((room) => room?.removePeer(participantId));
+  }
+
+  closeRemoteOf(sessionId: SessionId, participantId: ParticipantId): void {
+    void this.rooms.peek(sessionId).then(async (room) => {
+      for (const producerId of room?.remoteOf(participantId) ?? []) {
+        await room?.closeRemote(producerId);
+      }
+    });
+  }
+
+  async forgetTracks(sessionId: SessionId, participantId: ParticipantId, node: string): Promise<void> {
+    for (const producerId of await this.registry.removeOf(sessionId, participantId, node)) {
+      this.broadcast.send({ to: 'session', sessionId }, 'producer:closed', { producerId });
+    }
   }
 }

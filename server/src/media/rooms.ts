@@ -1,5 +1,7 @@
 import type { SessionId } from '@concord/shared';
 import type { Logger } from '../logger.js';
+import type { types } from 'mediasoup';
+import { MEDIA_CODECS } from './codecs.js';
 import { Room, type RoomListener } from './room.js';
 import type { TransportSettings } from './peer.js';
 import type { WorkerPool } from './workerPool.js';
@@ -12,6 +14,8 @@ export class RoomRegistry {
   constructor(
     private readonly pool: WorkerPool,
     private readonly settings: TransportSettings,
+    /** Peers a router serves before a room spreads to another worker. */
+    private readonly peersPerRouter: number,
     private readonly listener: RoomListener,
     private readonly log: Logger,
   ) {}
@@ -38,7 +42,6 @@ export class RoomRegistry {
   }
 
   private async create(sessionId: SessionId): Promise<Room> {
-    const worker = await this.pool.getWorker();
     // Every event is forwarded by name: the listener is a class instance, whose methods a
     // spread would not copy.
     const listener: RoomListener = {
@@ -52,7 +55,24 @@ export class RoomRegistry {
         this.listener.closed(room, reason);
       },
     };
-    return Room.create(sessionId, worker, this.settings, listener, this.log);
+    const used = new Set<number>();
+    const newRouter = async (): Promise<types.Router | null> => {
+      const worker = used.size === 0 ? await this.pool.getWorker() : this.pool.workerExcept(used);
+      if (worker === null) {
+        return null;
+      }
+      used.add(worker.pid);
+      const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { sessionId } });
+      router.observer.on('close', () => used.delete(worker.pid));
+      return router;
+    };
+    return Room.create(
+      sessionId,
+      this.settings,
+      { peersPerRouter: this.peersPerRouter, newRouter },
+      listener,
+      this.log,
+    );
   }
 
   private async forget(room: Room): Promise<void> {

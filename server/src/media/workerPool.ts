@@ -97,6 +97,23 @@ export class WorkerPool {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
+  /**
+   * A live worker not among `busy` (by pid), round-robin; null when every live worker is.
+   * A room keeps one router per worker: mediasoup ids are unique within a worker, and a
+   * track piped between two routers of one worker would collide with itself.
+   */
+  workerExcept(busy: ReadonlySet<number>): types.Worker | null {
+    for (let i = 0; i < this.slots.length; i++) {
+      const index = (this.next + i) % this.slots.length;
+      const worker = this.slots[index];
+      if (worker && !worker.closed && !worker.died && !busy.has(worker.pid)) {
+        this.next = index + 1;
+        return worker;
+      }
+    }
+    return null;
+  }
+
   async status(): Promise<WorkerStatus[]> {
     return Promise.all(
       this.slots.map(async (w, index) => {

@@ -39,6 +39,10 @@ export interface MediaPort {
   muteMics(sessionId: SessionId, reason: MuteReason, which: (peer: PeerRef) => boolean): Promise<number>;
   /** Closes a participant's media on this node (it left, or was removed). */
   closePeer(sessionId: SessionId, participantId: ParticipantId): void;
+  /** Closes what this node forwards of a participant's tracks published on another node (it dropped or left). */
+  closeRemoteOf(sessionId: SessionId, participantId: ParticipantId): void;
+  /** A dead node's tracks of a participant: forgotten, and every client told they are gone. */
+  forgetTracks(sessionId: SessionId, participantId: ParticipantId, node: string): Promise<void>;
 }
 
 /** Whether this node runs a session's clocks (holds its lease), and the fence their writes carry. */
@@ -47,4 +51,13 @@ export interface OwnerGate {
   fence(sessionId: SessionId): number | null;
   /** The sessions this node runs now. */
   owned(): SessionId[];
+}
+
+/**
+ * Calls between the nodes of a deployment: a request to one node, answered by it (the
+ * media cascade sets up pipes this way). Payloads are checked by whoever serves them.
+ */
+export interface NodeLink {
+  call(node: string, method: string, payload: unknown, timeoutMs: number): Promise<unknown>;
+  serve(method: string, handler: (payload: unknown, from: string) => Promise<unknown>): void;
 }

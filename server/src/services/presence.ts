@@ -8,7 +8,7 @@ import {
 import type { Logger } from '../logger.js';
 import type { NodeRegistry } from '../store/nodes.js';
 import type { OwnershipListener } from './ownership.js';
-import type { OwnerGate } from './ports.js';
+import type { MediaPort, OwnerGate } from './ports.js';
 import type { SessionLogs } from './sessionLog.js';
 import type { SessionService } from './sessions.js';
 
@@ -32,6 +32,7 @@ export class PresenceClock implements OwnershipListener {
   constructor(
     private readonly logs: SessionLogs,
     private readonly sessions: SessionService,
+    private readonly media: MediaPort,
     private readonly nodes: NodeRegistry,
     private readonly owner: OwnerGate,
     private readonly nodeId: string,
@@ -131,7 +132,9 @@ export class PresenceClock implements OwnershipListener {
       const alive = await this.nodes.alive([...new Set(held.map(([, node]) => node))]);
       for (const [pid, node] of held) {
         if (!alive.has(node)) {
-          await this.sessions.dropped(log.id, ParticipantIdSchema.parse(pid), node, fence);
+          const participantId = ParticipantIdSchema.parse(pid);
+          await this.sessions.dropped(log.id, participantId, node, fence);
+          await this.media.forgetTracks(log.id, participantId, node);
           dropped++;
         }
       }

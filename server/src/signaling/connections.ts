@@ -66,10 +66,16 @@ export class LocalConnections {
       case 'participant.removed':
         this.kick(this.holders, entry.payload.participantId, 'REMOVED', 'the chair removed you from the session');
         this.media.closePeer(sid, entry.payload.participantId);
+        this.media.closeRemoteOf(sid, entry.payload.participantId);
         return;
       case 'participant.left':
         // Left on purpose or timed out: whatever media it still had here goes (its tracks close for everyone).
         this.media.closePeer(sid, entry.payload.participantId);
+        this.media.closeRemoteOf(sid, entry.payload.participantId);
+        return;
+      case 'participant.dropped':
+        // Its tracks published on another node went with its connection there: stop forwarding them here.
+        this.media.closeRemoteOf(sid, entry.payload.participantId);
         return;
       case 'lobby.refused':
         this.kick(this.waiting, entry.payload.participantId, 'REFUSED', 'the chair did not admit you');

@@ -1,6 +1,9 @@
 import { ErrorCode, publishAction, type RequestName } from '@concord/shared';
-import { ConcordError, MediaError } from '../errors.js';
-import type { Peer } from '../media/peer.js';
+import type { types } from 'mediasoup';
+import { ConcordError, MediaError, NotFoundError } from '../errors.js';
+import type { NodePipes } from '../media/nodePipes.js';
+import { producerInfo, type Peer, type ProducerAppData } from '../media/peer.js';
+import type { ProducerRegistry } from '../store/producerRegistry.js';
 import type { Room } from '../media/room.js';
 import type { RoomRegistry } from '../media/rooms.js';
 import { applyModeToConsumer } from '../media/modes.js';
@@ -15,6 +18,9 @@ export interface MediaHandlerDeps {
   rooms: RoomRegistry;
   logs: SessionLogs;
   floorMedia: FloorMedia;
+  registry: ProducerRegistry;
+  pipes: NodePipes;
+  nodeId: string;
 }
 
 type MediaRequest = Extract<RequestName, `media:${string}`>;
@@ -52,6 +58,12 @@ export function mediaHandlers(d: MediaHandlerDeps, socket: ConcordSocket): Pick<
     return c.participantId;
   };
   const peer = async (c: Caller): Promise<Peer> => (await room()).peerFor(pidOf(c), c.siteId);
+  /** A track of ours paused or resumed: every node's record and every client know. */
+  const paused = async (producer: types.Producer<ProducerAppData>, value: boolean) => {
+    (await room()).updateInfo(producer.id, value);
+    await d.registry.put(sid, { ...producerInfo(producer), paused: value }, d.nodeId);
+    d.io.to(sessionRoom(sid)).emit('producer:updated', { producerId: producer.id, paused: value });
+  };
   const existingPeer = async (c: Caller): Promise<Peer> => {
     const p = (await room()).getPeer(pidOf(c));
     if (!p) {
@@ -78,15 +90,10 @@ export function mediaHandlers(d: MediaHandlerDeps, socket: ConcordSocket): Pick<
       const mediaRoom = await room();
       const p = await existingPeer(c);
       const producer = await p.produce(transportId, kind, rtpParameters, source, paused ?? false);
-      mediaRoom.watchAudio(producer);
-      socket.to(sessionRoom(sid)).emit('producer:new', {
-        producerId: producer.id,
-        participantId: p.participantId,
-        siteId: p.siteId,
-        kind: producer.kind,
-        source,
-        paused: producer.paused,
-      });
+      mediaRoom.addLocal(producer, p.router);
+      const info = producerInfo(producer);
+      await d.registry.put(sid, info, d.nodeId);
+      socket.to(sessionRoom(sid)).emit('producer:new', info);
       if (source === 'mic') {
         // Someone joining during floor mode with an open microphone is muted at once.
         await d.floorMedia.enforce(log.state);
@@ -98,8 +105,9 @@ export function mediaHandlers(d: MediaHandlerDeps, socket: ConcordSocket): Pick<
       return null;
     },
     'media:pauseProducer': async ({ producerId }, c) => {
-      await (await existingPeer(c)).producer(producerId).pause();
-      d.io.to(sessionRoom(sid)).emit('producer:updated', { producerId, paused: true });
+      const producer = (await existingPeer(c)).producer(producerId);
+      await producer.pause();
+      await paused(producer, true);
       return null;
     },
     'media:resumeProducer': async ({ producerId }, c) => {
@@ -112,13 +120,22 @@ export function mediaHandlers(d: MediaHandlerDeps, socket: ConcordSocket): Pick<
         );
       }
       await producer.resume();
-      d.io.to(sessionRoom(sid)).emit('producer:updated', { producerId, paused: false });
+      await paused(producer, false);
       return null;
     },
 
     'media:consume': async ({ transportId, producerId, rtpCapabilities }, c) => {
       const mediaRoom = await room();
-      return (await existingPeer(c)).consume(transportId, mediaRoom.findProducer(producerId), rtpCapabilities);
+      const p = await existingPeer(c);
+      if (!mediaRoom.has(producerId)) {
+        // Published through another node: piped in once, on its first request.
+        const origin = await d.registry.get(sid, producerId);
+        if (origin === null || origin.node === d.nodeId) {
+          throw new NotFoundError('producer');
+        }
+        await d.pipes.fetch(mediaRoom, origin);
+      }
+      return p.consume(transportId, await mediaRoom.producerOn(producerId, p.router), rtpCapabilities);
     },
     'media:resumeConsumer': async ({ consumerId }, c) => {
       const consumer = (await existingPeer(c)).consumer(consumerId);

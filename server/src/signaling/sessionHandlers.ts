@@ -1,4 +1,5 @@
-import { ErrorCode, type ParticipantId, type SessionSnapshot } from '@concord/shared';
+import { ErrorCode, type ParticipantId, type ProducerInfo, type SessionSnapshot } from '@concord/shared';
+import type { ProducerRegistry } from '../store/producerRegistry.js';
 import { participantIdFor } from '../auth/identity.js';
 import { ConcordError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -14,6 +15,7 @@ import { operatorsRoom, participantRoom, sessionRoom, siteRoom, type ConcordSock
 
 export interface SessionHandlerDeps {
   logs: SessionLogs;
+  registry: ProducerRegistry;
   sessions: SessionService;
   health: HealthService;
   rooms: RoomRegistry;
@@ -28,7 +30,13 @@ export interface SessionHandlerDeps {
  * as the socket joins the session's room: every entry after it reaches the socket, every
  * entry before it is in it.
  */
-function snapshot(log: SessionLog, room: Room | undefined, pid: ParticipantId, subject: string): SessionSnapshot {
+function snapshot(
+  log: SessionLog,
+  room: Room | undefined,
+  producers: readonly ProducerInfo[],
+  pid: ParticipantId,
+  subject: string,
+): SessionSnapshot {
   const self = log.state.participants[pid];
   if (self === undefined) {
     throw new ConcordError(ErrorCode.NOT_JOINED, 'this place ended while joining; join again');
@@ -39,7 +47,7 @@ function snapshot(log: SessionLog, room: Room | undefined, pid: ParticipantId, s
     hash: log.head.hash,
     self,
     subject,
-    producers: room?.producers() ?? [],
+    producers: [...producers],
     activeSpeaker: room?.activeSpeaker ?? null,
     serverNow: Date.now(),
   };
@@ -55,6 +63,9 @@ export function sessionHandlers(
   const claims = socket.data.claims;
   const sid = claims.sid;
 
+  /** Every track of the session, on any node. */
+  const tracks = async (): Promise<ProducerInfo[]> =>
+    (await deps.registry.list(sid)).map(({ node: _node, ...info }) => info);
   const enterRooms = (pid: ParticipantId): void => {
     const rooms = [sessionRoom(sid), participantRoom(pid)];
     if (claims.site !== null) {
@@ -78,7 +89,7 @@ export function sessionHandlers(
       if (current === pid) {
         // The same connection asks again (after a media reset): a fresh snapshot, nothing written.
         const log = await deps.logs.get(sid);
-        return snapshot(log, await deps.rooms.peek(sid), pid, claims.sub);
+        return snapshot(log, await deps.rooms.peek(sid), await tracks(), pid, claims.sub);
       }
       const outcome = await deps.sessions.join(claims, caller, displayName);
       if (outcome.kind === 'lobby') {
@@ -87,12 +98,12 @@ export function sessionHandlers(
         socket.data.waitingAs = pid;
         throw new ConcordError(ErrorCode.IN_LOBBY, 'the chair will admit you shortly');
       }
-      const room = await deps.rooms.peek(sid);
+      const [room, producers] = await Promise.all([deps.rooms.peek(sid), tracks()]);
       socket.data.participantId = pid;
       socket.data.waitingAs = null;
       deps.connections.hold(pid, socket);
       enterRooms(pid);
-      const snap = snapshot(outcome.log, room, pid, claims.sub);
+      const snap = snapshot(outcome.log, room, producers, pid, claims.sub);
       deps.health.joined(caller);
       const log = baseLog.child({ participantId: pid });
       setLog(log);
@@ -123,7 +134,7 @@ export function sessionHandlers(
       if (caller.participantId === null) {
         throw new ConcordError(ErrorCode.NOT_JOINED, 'join the session first');
       }
-      return snapshot(log, await deps.rooms.peek(sid), caller.participantId, claims.sub);
+      return snapshot(log, await deps.rooms.peek(sid), await tracks(), caller.participantId, claims.sub);
     },
 
     'session:since': async ({ after }) => {

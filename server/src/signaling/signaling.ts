@@ -16,6 +16,8 @@ import type { SessionLogs } from '../services/sessionLog.js';
 import type { SessionService } from '../services/sessions.js';
 import type { SocketBroadcaster } from './broadcaster.js';
 import type { MediaPort } from '../services/ports.js';
+import type { NodePipes } from '../media/nodePipes.js';
+import type { ProducerRegistry } from '../store/producerRegistry.js';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { LocalConnections } from './connections.js';
 import { serviceHandlers } from './handlers.js';
@@ -42,6 +44,8 @@ export interface SignalingDeps {
   media: MediaPort;
   rooms: RoomRegistry;
   broadcaster: SocketBroadcaster;
+  registry: ProducerRegistry;
+  pipes: NodePipes;
   limiter: RateLimiterAbstract;
   nodeId: string;
   log: Logger;
@@ -99,6 +103,7 @@ export class Signaling {
     const d = this.deps;
     const sessionDeps: SessionHandlerDeps = {
       logs: d.logs,
+      registry: d.registry,
       sessions: d.sessions,
       health: d.health,
       rooms: d.rooms,
@@ -108,7 +113,18 @@ export class Signaling {
     };
     const handlers: Handlers = {
       ...sessionHandlers(sessionDeps, socket, (l) => (log = l), base),
-      ...mediaHandlers({ io: this.io, rooms: d.rooms, logs: d.logs, floorMedia: d.floorMedia }, socket),
+      ...mediaHandlers(
+        {
+          io: this.io,
+          rooms: d.rooms,
+          logs: d.logs,
+          floorMedia: d.floorMedia,
+          registry: d.registry,
+          pipes: d.pipes,
+          nodeId: d.nodeId,
+        },
+        socket,
+      ),
       ...serviceHandlers(d),
     };
     serveRequests(
