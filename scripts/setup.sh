@@ -14,8 +14,10 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 RUNTIME_PACKAGES=(redis-server chromium)
 WORKER_PACKAGES=(g++ make pkg-config meson ninja-build libssl-dev libuv1-dev libsrtp2-dev
   libusrsctp-dev libabsl-dev flatbuffers-compiler libflatbuffers-dev)
-# promtool checks the /metrics output in the tests.
-TEST_PACKAGES=(prometheus)
+# promtool checks the /metrics output in the tests. The network test bed (tests/support/netbed.ts) needs
+# iproute2, procps (sysctl), nftables and iptables for namespaces and impairments, iputils-ping for its tests,
+# and gcc with libnetfilter-queue-dev to build its NFQUEUE delayer.
+TEST_PACKAGES=(prometheus iproute2 procps nftables iptables iputils-ping gcc libnetfilter-queue-dev)
 
 # --test adds what the tests need; --server (container images) leaves out Redis and Chromium.
 case "${1:-}" in

@@ -28,6 +28,7 @@ import { Signaling, createSocketServer } from './signaling/signaling.js';
 import { CarryOverStore } from './store/carryOverStore.js';
 import { LogStore } from './store/logStore.js';
 import { NodeRegistry } from './store/nodes.js';
+import { NodeWatch } from './services/nodeWatch.js';
 import { createRedis, type Redis } from './store/redis.js';
 import { LeaseStore } from './store/leases.js';
 import { HealthSampleStore } from './store/healthSamples.js';
@@ -140,14 +141,14 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
     };
     setTimeout(() => ownership.contend(sid, stillDue), STANDBY_MS).unref();
   });
+  const nodeRegistry = new NodeRegistry(redis);
   const presence = new PresenceClock(
     logs,
     sessions,
     media,
-    new NodeRegistry(redis),
+    nodeRegistry,
     ownership,
     nodeId,
-    { region: config.node.region ?? '', url: config.publicUrl ?? '' },
     config.reconnectGraceMs,
     log.child({ component: 'presence' }),
   );
@@ -181,6 +182,11 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
   const tokens = new TokenService(config.jwtSecret);
   let baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
   const invites = new InviteService(tokens, () => baseUrl, config.inviteTtlSeconds);
+  const nodeWatch = new NodeWatch(
+    nodeRegistry,
+    () => ({ id: nodeId, region: config.node.region, url: new URL(baseUrl).origin }),
+    log.child({ component: 'nodes' }),
+  );
   const app = createHttpApp({
     logs,
     logStore,
@@ -189,6 +195,7 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
     issues,
     tokens,
     invites,
+    nodes: () => nodeWatch.nodes(),
     health,
     metrics: createMetrics(monitor),
     apiLimiter: apiLimiter(redis),
@@ -206,6 +213,7 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
     { ip: config.rtc.listenIp, announcedAddress: config.rtc.announcedAddress },
     log.child({ component: 'pipes' }),
   );
+  nodeWatch.onGone((node) => void pipes.closeNode(node));
   const signaling = new Signaling(io, {
     tokens,
     logs,
@@ -229,7 +237,7 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
   // owner are taken over (their reconnecting participants get the grace from now).
   const follower = redis.duplicate();
   logs.follow(follower);
-  await presence.start();
+  presence.start();
   for (const sid of await logStore.sessionIds()) {
     const l = await logs.find(sid).catch(() => null);
     if (l !== null) {
@@ -246,6 +254,8 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
   });
   const port = (server.address() as AddressInfo).port;
   baseUrl = config.publicUrl ?? `http://localhost:${port}`;
+  // Other nodes and the browsers learn of this node once it can be reached.
+  await nodeWatch.start();
   log.info({ port, url: baseUrl, node: nodeId, workers: config.mediasoup.numWorkers }, 'concord listening');
 
   let closing: Promise<void> | null = null;
@@ -271,6 +281,7 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
         monitor.close();
         await ownership.close();
         presence.close();
+        nodeWatch.close();
         floorClock.close();
         issues.close();
         logs.stopFollowing();

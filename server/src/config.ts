@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { NodeIdSchema, RegionSchema } from '@concord/shared';
 
 // The one place environment variables are read. Everything else receives a Config.
 
@@ -62,15 +63,9 @@ const EnvSchema = z.object({
    * random suffix, new at every start (a restarted node is a new node; its old connections
    * are treated as dropped once its old name stops being renewed).
    */
-  NODE_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
-    .optional(),
+  NODE_ID: NodeIdSchema.optional(),
   /** The region this node serves (invites may prefer one). Default: none. */
-  NODE_REGION: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
-    .optional(),
+  NODE_REGION: RegionSchema.optional(),
   /** Default lifetime of invite tokens. Default 24 h. */
   INVITE_TTL_SECONDS: z.coerce
     .number()

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ParticipantIdSchema, SessionIdSchema, SiteIdSchema } from './ids.js';
 import { RoleSchema } from './domain.js';
 import { nameText } from './text.js';
+import { RegionSchema } from './nodes.js';
 
 /** The only algorithm a Concord token may use; `none` and every other one are refused. */
 export const TOKEN_ALGORITHM = 'HS256';
@@ -19,6 +20,8 @@ export const TokenClaimsSchema = z
     iss: z.literal(TOKEN_ISSUER),
     iat: z.number().int(),
     exp: z.number().int(),
+    /** The region whose nodes the participant should connect to, when one is up. */
+    region: RegionSchema.optional(),
     jti: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,64}$/)

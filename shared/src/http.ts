@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RoleSchema, type Session } from './domain.js';
 import { SiteIdSchema } from './ids.js';
 import { nameText, titleText } from './text.js';
+import { RegionSchema, type NodeWire } from './nodes.js';
 
 /** POST /api/admin/sessions */
 export const CreateSessionBodySchema = z.strictObject({
@@ -30,6 +31,8 @@ export const CreateInviteBodySchema = z.strictObject({
     .min(60)
     .max(30 * 24 * 3600)
     .optional(),
+  /** The region whose nodes the participant should connect to (see `GET /api/nodes`). */
+  region: RegionSchema.optional(),
 });
 export type CreateInviteBody = z.infer<typeof CreateInviteBodySchema>;
 
@@ -37,6 +40,7 @@ export interface InviteWire {
   role: z.infer<typeof RoleSchema>;
   siteId: string | null;
   displayName: string;
+  region: string | null;
   token: string;
   url: string;
   expiresAt: number;
@@ -50,6 +54,14 @@ export interface SessionInfoWire {
     siteId: string | null;
     siteName: string | null;
     displayName: string;
+    region: string | null;
     expiresAt: number;
   };
+  /** The live nodes of the deployment; the client picks one with `placeNodes`. */
+  nodes: NodeWire[];
+}
+
+/** GET /api/nodes: the live nodes of the deployment. */
+export interface NodesWire {
+  nodes: NodeWire[];
 }

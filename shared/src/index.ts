@@ -5,6 +5,7 @@ export * from './domain.js';
 export * from './media.js';
 export * from './auth.js';
 export * from './http.js';
+export * from './nodes.js';
 export * from './events.js';
 export * from './requests.js';
 export * from './common.js';

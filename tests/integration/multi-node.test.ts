@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { SessionIdSchema } from '@concord/shared';
+import {
+  SessionIdSchema,
+  placeNodes,
+  type InviteWire,
+  type NodesWire,
+  type Result,
+  type SessionInfoWire,
+} from '@concord/shared';
 import type { Concord } from '../../server/src/app.js';
-import { connect, data, nextEntry, nextEvent, request, type TestSocket } from '../support/clients.js';
+import { AdminApi, connect, data, nextEntry, nextEvent, request, type TestSocket } from '../support/clients.js';
 import { testEnv } from '../support/env.js';
 import { ChildServer, startTestServer } from '../support/server.js';
 import { current, inviteFor, joinAs, newSession, publishMic, type Joined } from '../support/sessions.js';
@@ -16,8 +23,8 @@ describe('several nodes serve one session', () => {
     return j;
   };
   beforeAll(async () => {
-    a = await startTestServer(inject('redisUrl'), { NODE_ID: 'node-a' });
-    b = await startTestServer(inject('redisUrl'), { NODE_ID: 'node-b' });
+    a = await startTestServer(inject('redisUrl'), { NODE_ID: 'node-a', NODE_REGION: 'daraa' });
+    b = await startTestServer(inject('redisUrl'), { NODE_ID: 'node-b', NODE_REGION: 'homs' });
   });
   afterAll(async () => {
     sockets.forEach((s) => s.close());
@@ -74,6 +81,48 @@ describe('several nodes serve one session', () => {
     // Both nodes' copies agree with Redis.
     expect((await a.logs.get(SessionIdSchema.parse(sid))).state).toEqual(stored?.state);
     await expect.poll(async () => (await b.logs.get(SessionIdSchema.parse(sid))).head).toEqual(stored?.head);
+  });
+
+  it("every node lists the live nodes with their region and address; an invite's region puts its nodes first", async () => {
+    const port = (url: string) => new URL(url).port;
+    const listed = async () => {
+      const res = await fetch(`${a.url}/api/nodes`);
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+      const body = (await res.json()) as Result<NodesWire>;
+      return body.ok ? body.data.nodes : [];
+    };
+    await expect
+      .poll(async () => (await listed()).filter((n) => n.id === 'node-a' || n.id === 'node-b'))
+      .toEqual([
+        { id: 'node-a', region: 'daraa', url: expect.stringMatching(new RegExp(`:${port(a.url)}$`)) },
+        { id: 'node-b', region: 'homs', url: expect.stringMatching(new RegExp(`:${port(b.url)}$`)) },
+      ]);
+
+    // An invite for Homs opened from a link of node A: the browser goes to B, then A, then the rest.
+    const created = await newSession(a.url);
+    const homsSite = created.session.sites.find((x) => x.name === 'Homs')!;
+    const { status, json } = await new AdminApi(a.url).call(
+      'POST',
+      `/api/admin/sessions/${created.session.id}/invites`,
+      {
+        role: 'member',
+        siteId: homsSite.id,
+        displayName: 'Homs',
+        region: 'homs',
+      },
+    );
+    expect(status).toBe(201);
+    const invite = data(json as Result<InviteWire>);
+    expect(invite.region).toBe('homs');
+    const info = await fetch(`${a.url}/api/session`, { headers: { authorization: `Bearer ${invite.token}` } });
+    const body = data((await info.json()) as Result<SessionInfoWire>);
+    expect(body.invite.region).toBe('homs');
+    const servers = placeNodes(body.nodes, body.invite.region, a.url);
+    expect(servers.slice(0, 2).map(port)).toEqual([port(b.url), port(a.url)]);
+    // Without a region, the page's own server comes first.
+    expect(placeNodes(body.nodes, null, a.url).map(port)[0]).toBe(port(a.url));
+    // A region no node serves is refused nowhere: the client falls back to the page's server.
+    expect(placeNodes(body.nodes, 'latakia', a.url).map(port)[0]).toBe(port(a.url));
   });
 
   it('exactly one node runs a session: the node its first participant joined through', async () => {
@@ -185,6 +234,55 @@ describe('losing a node costs seconds', () => {
     } finally {
       sockets.forEach((s) => s.close());
       await Promise.all([first.stop(), other.stop()]);
+    }
+  });
+});
+
+describe('media when a node dies', () => {
+  let b: Concord;
+  beforeAll(async () => {
+    b = await startTestServer(inject('redisUrl'), { NODE_ID: 'survivor-b' });
+  });
+  afterAll(() => b?.close());
+
+  it('the pipes to a dead node close, its tracks are forgotten, and its participant publishes again through another node', async () => {
+    const origin = await ChildServer.start(testEnv(inject('redisUrl'), { NODE_ID: 'doomed-a' }));
+    const sockets: TestSocket[] = [];
+    try {
+      const created = await newSession(origin.url);
+      const sid = SessionIdSchema.parse(created.session.id);
+      const daraaToken = inviteFor(created, 'member', 'Daraa');
+      const daraa = await joinAs(origin.url, daraaToken);
+      const homs = await joinAs(b.url, inviteFor(created, 'member', 'Homs'));
+      sockets.push(daraa.socket, homs.socket);
+      const producerId = await publishMic(daraa);
+      const caps = data(await request(homs.socket, 'media:getRouterRtpCapabilities', {}));
+      const recv = data(await request(homs.socket, 'media:createTransport', { direction: 'recv' }));
+      const consume = (id: string) =>
+        request(homs.socket, 'media:consume', { transportId: recv.id, producerId: id, rtpCapabilities: caps as never });
+      data(await consume(producerId));
+      expect((await b.pipes.stats(sid)).map((p) => p.node)).toEqual(['doomed-a']);
+
+      const consumerClosed = nextEvent(homs.socket, 'consumer:closed', () => true, 10_000);
+      const forgotten = nextEvent(homs.socket, 'producer:closed', (e) => e.producerId === producerId, 10_000);
+      await origin.stop('SIGKILL');
+      // The node's key lapses (3 s): B closes its pipe, the owner forgets the tracks.
+      await consumerClosed;
+      await forgotten;
+      await expect.poll(() => b.pipes.stats(sid)).toEqual([]);
+      const snap = data(await request(homs.socket, 'session:snapshot', {}));
+      expect(snap.producers.map((p) => p.producerId)).not.toContain(producerId);
+
+      // Daraa's tab comes back through B (same instance: the same place) and publishes again.
+      const back = await joinAs(b.url, daraaToken, undefined, daraa.instanceId);
+      sockets.push(back.socket);
+      expect(back.id).toBe(daraa.id);
+      const again = await publishMic(back);
+      data(await consume(again));
+      expect(homs.state().participants[daraa.id]?.connection).toBe('connected');
+    } finally {
+      sockets.forEach((s) => s.close());
+      await origin.stop();
     }
   });
 });

@@ -372,8 +372,9 @@ async function udpTransfer(from: City | 'host', to: City): Promise<UdpStats> {
     await expect.poll(() => out, { timeout: READY_TIMEOUT_MS }).toContain('ready');
     if (from === 'host') {
       const sock = dgram.createSocket('udp4');
-      for (let seq = 0; seq < DATAGRAMS; ) {
-        for (const end = Math.min(seq + 4, DATAGRAMS); seq < end; seq++) {
+      // Paced like UDP_SEND: four datagrams a millisecond.
+      for (let first = 0; first < DATAGRAMS; first += 4) {
+        for (let seq = first; seq < Math.min(first + 4, DATAGRAMS); seq++) {
           const sent = performance.timeOrigin + performance.now();
           sock.send(JSON.stringify({ seq, sent }), UDP_PORT, CITY_ADDRESS[to]);
         }
@@ -560,7 +561,7 @@ describe('netbed: four cities on one machine', () => {
     }
   });
 
-  it('the firewall rule lets only TCP to the given address and port through', async () => {
+  it('the firewall rule lets only TCP to the given address and port through, and no-UDP stops only UDP', async () => {
     // The allowed service stands for a TURN server on 443; everything else must be stopped both ways.
     const allowed = await hostEcho(443);
     const other = await hostEcho();
@@ -580,9 +581,12 @@ describe('netbed: four cities on one machine', () => {
       const neighbour = await probeFrom('latakia', targets);
       // ICMP is not part of the rule.
       const pingable = await reaches('daraa', HOST_ADDRESS);
+      await bed.block('daraa', { kind: 'no-udp' });
+      const noUdp = await probeFrom('daraa', targets);
       await bed.unblock('daraa');
       const unblocked = await probeFrom('daraa', targets);
       expect(blocked).toEqual([true, false, false, false, false, false]);
+      expect(noUdp).toEqual([true, true, false, false, true, false]);
       expect(neighbour).toEqual([true, true, true, true, true, true]);
       expect(pingable).toBe(true);
       expect(unblocked).toEqual([true, true, true, true, true, true]);

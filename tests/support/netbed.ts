@@ -427,6 +427,7 @@ async function buildDelayer(): Promise<string> {
 /** One delayer process bound to one queue in one namespace. */
 class Delayer {
   private stderr = '';
+  private stopping = false;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -436,6 +437,12 @@ class Delayer {
     child.stderr?.on('data', (d: Buffer) => {
       this.stderr += d.toString();
       process.stderr.write(`[netbed ${label}] ${d.toString()}`);
+    });
+    // Its queue rule stays behind and now drops the direction's traffic: say so where the failing test shows.
+    child.once('exit', (code, signal) => {
+      if (!this.stopping) {
+        process.stderr.write(`[netbed ${label}] delayer exited (${code ?? signal}); this direction now drops\n`);
+      }
     });
   }
 
@@ -483,6 +490,7 @@ class Delayer {
 
   /** Lets it release what it holds, on time, and exit; kills it if that takes too long. */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (!this.running) {
       return;
     }
@@ -494,6 +502,7 @@ class Delayer {
   }
 
   kill(): void {
+    this.stopping = true;
     if (this.running) {
       this.child.kill('SIGKILL');
     }

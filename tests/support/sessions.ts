@@ -38,9 +38,14 @@ export interface Joined {
  * Joins and follows the log as a client does: entries are applied in order with the shared
  * reducer. A hole or a repeat in the numbers fails loudly (the server promises neither).
  */
-export async function joinAs(url: string, token: string, name?: string): Promise<Joined> {
+export async function joinAs(
+  url: string,
+  token: string,
+  name?: string,
+  /** The tab's id: give the one of an earlier `Joined` to take its place again (a reconnect). */
+  instanceId: string = newInstanceId(),
+): Promise<Joined> {
   const socket = await connect(url, token);
-  const instanceId = newInstanceId();
   // Entries that arrive before the snapshot wait for it, as in the real client.
   const held: LogEntry[] = [];
   let state: SessionState | null = null;

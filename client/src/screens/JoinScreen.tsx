@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { TEXT_LIMITS, textProblem, type SessionInfoWire } from '@concord/shared';
+import { TEXT_LIMITS, placeNodes, textProblem, type SessionInfoWire } from '@concord/shared';
 import { CameraPreview } from '../components/CameraPreview';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { LanguageSwitcher } from '../components/LanguageSwitcher';
@@ -86,6 +86,7 @@ function DeviceCheck({ invite, info, onJoin }: DeviceCheckProps) {
     }
     onJoin({
       token: invite.token,
+      servers: placeNodes(info.nodes, info.invite.region, window.location.origin),
       instanceId: instanceIdFor(invite),
       displayName: displayName.trim(),
       micEnabled: micOn,

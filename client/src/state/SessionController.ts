@@ -37,6 +37,8 @@ export interface JoinOptions {
   cameraEnabled: boolean;
   micDeviceId: string | null;
   cameraDeviceId: string | null;
+  /** The servers to connect to, best first (`placeNodes` of the session info). */
+  servers: string[];
   /** Tracks opened by the device check, handed over so that the user is not asked again. */
   tracks: { mic: MediaStreamTrack | null; camera: MediaStreamTrack | null };
 }
@@ -68,7 +70,7 @@ export class SessionController {
 
   constructor(options: JoinOptions) {
     this.store = new Store(initialViewState({ ...options, unmuteOnFloor: readUnmuteOnFloor() }));
-    this.connection = new Connection(options.token, {
+    this.connection = new Connection(options.token, options.servers, {
       connected: () => this.media.requestRestart(),
       dropped: () => this.log.dropped(),
       offline: () => this.media.close(),
@@ -111,12 +113,12 @@ export class SessionController {
   }
 
   start(): void {
-    const socket = this.connection.socket;
-    this.log.listen(socket);
-    this.session.listen(socket);
-    this.media.listen(socket);
-    this.floor.listen(socket);
-    this.healthSync.listen(socket);
+    const events = this.connection;
+    this.log.listen(events);
+    this.session.listen(events);
+    this.media.listen(events);
+    this.floor.listen(events);
+    this.healthSync.listen(events);
     this.statsReporter.start();
     this.tracks.start();
     this.connection.start();

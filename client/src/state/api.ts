@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorCode, RoleSchema, SessionSchema, type SessionInfoWire } from '@concord/shared';
+import { ErrorCode, NodeWireSchema, RoleSchema, SessionSchema, type SessionInfoWire } from '@concord/shared';
 import { AppError, ClientErrorCode, ErrorCodeSchema } from './errors';
 
 const SESSION_INFO_PATH = '/api/session';
@@ -14,8 +14,10 @@ const SessionInfoSchema = z.object({
     siteId: z.string().nullable(),
     siteName: z.string().nullable(),
     displayName: z.string(),
+    region: z.string().nullable(),
     expiresAt: z.number(),
   }),
+  nodes: z.array(NodeWireSchema),
 }) satisfies z.ZodType<SessionInfoWire>;
 
 const SessionInfoBodySchema = z.discriminatedUnion('ok', [

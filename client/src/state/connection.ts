@@ -1,13 +1,20 @@
 import { z } from 'zod';
-import { ErrorCode, type ClientStats } from '@concord/shared';
+import { ErrorCode, type ClientStats, type ServerToClientEvents } from '@concord/shared';
 import { log } from '../logger';
 import { ClientErrorCode, ErrorCodeSchema, isFatal, type AppErrorCode } from './errors';
-import { createSend, createSocket, reportStats, type ConcordSocket, type Send } from './send';
+import { createSend, createSocket, reportStats, type ConcordSocket, type Send, type ServerEvents } from './send';
 import type { ConnectionStatus } from './viewState';
 
 /** When the server refused the handshake for a passing reason (e.g. RATE_LIMITED). */
 const CONNECT_RETRY_DELAY_MS = 5_000;
 const MAX_CONNECT_RETRIES = 5;
+/**
+ * Moving to the next server: at once while some server of the list has not been tried since
+ * the link went; once all have failed, after a pause that grows by this much per failure
+ * (up to the maximum), so that a site whose own network is down does not spin.
+ */
+const SERVER_BACKOFF_STEP_MS = 1_000;
+const SERVER_BACKOFF_MAX_MS = 5_000;
 
 const ConnectErrorDataSchema = z.object({ code: ErrorCodeSchema });
 
@@ -23,14 +30,23 @@ export interface ConnectionListener {
   status(status: ConnectionStatus): void;
 }
 
+type Handler = (...args: never[]) => void;
+
 /**
- * The socket of one participation, from the first connect to `close()`: its reconnects, the
- * handshake refusals that end it, and the browser's own word on the network. It knows
- * nothing of the session; the participation joins on every `connected`.
+ * The link of one participation to Concord, from the first connect to `close()`: its
+ * reconnects, the handshake refusals that end it, and the browser's own word on the network.
+ * It holds one socket at a time, to one of `servers` (best first, see `placeNodes`): when the
+ * current server cannot be reached, the next one is tried, so a site whose node died joins
+ * through another. Listeners are registered here once and follow the current socket. It
+ * knows nothing of the session; the participation joins on every `connected`.
  */
-export class Connection {
-  readonly socket: ConcordSocket;
+export class Connection implements ServerEvents {
   readonly send: Send;
+  private socket: ConcordSocket;
+  private serverIndex = 0;
+  /** Failed attempts since the last connect, across servers. */
+  private failures = 0;
+  private readonly handlers: [keyof ServerToClientEvents, Handler][] = [];
   private closed = false;
   private retries = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -40,26 +56,66 @@ export class Connection {
   private everConnected = false;
 
   constructor(
-    token: string,
+    private readonly token: string,
+    private readonly servers: readonly string[],
     private readonly listener: ConnectionListener,
   ) {
-    this.socket = createSocket(token);
-    this.send = createSend(this.socket);
+    if (servers.length === 0) {
+      throw new Error('a connection needs at least one server');
+    }
+    this.socket = this.open();
+    this.send = createSend(() => this.socket);
   }
 
   get connected(): boolean {
     return this.socket.connected;
   }
 
+  /** The server the current socket goes to. */
+  get server(): string {
+    return this.servers[this.serverIndex] ?? '';
+  }
+
+  on<E extends keyof ServerToClientEvents>(event: E, handler: ServerToClientEvents[E]): void {
+    this.handlers.push([event, handler]);
+    this.attach(this.socket, event, handler);
+  }
+
   /** Listeners go in first (the socket does not connect by itself), then the first connect. */
   start(): void {
-    const s = this.socket;
+    window.addEventListener('offline', this.onBrowserOffline);
+    window.addEventListener('online', this.onBrowserOnline);
+    this.socket.connect();
+  }
+
+  private open(): ConcordSocket {
+    const s = createSocket(this.server, this.token);
     s.on('connect', () => this.onConnect());
     s.on('disconnect', (reason) => this.onDisconnect(reason));
     s.on('connect_error', (err) => this.onConnectError(err));
-    window.addEventListener('offline', this.onBrowserOffline);
-    window.addEventListener('online', this.onBrowserOnline);
-    s.connect();
+    for (const [event, handler] of this.handlers) {
+      this.attach(s, event, handler);
+    }
+    return s;
+  }
+
+  private attach(s: ConcordSocket, event: keyof ServerToClientEvents, handler: Handler): void {
+    // socket.io types `on` per literal event name; the handler was typed for `event` by `on` above.
+    (s.on as (event: string, handler: Handler) => void)(event, handler);
+  }
+
+  /** The current server cannot be reached: the socket goes, and one to the next server is made. */
+  private moveOn(): void {
+    const old = this.socket;
+    old.removeAllListeners();
+    old.disconnect();
+    const from = this.server;
+    this.serverIndex = (this.serverIndex + 1) % this.servers.length;
+    this.socket = this.open();
+    const extra = this.failures - this.servers.length;
+    const delay = extra < 0 ? 0 : Math.min(SERVER_BACKOFF_MAX_MS, SERVER_BACKOFF_STEP_MS * (extra + 1));
+    log.warn(`cannot reach ${from}; trying ${this.server} in ${delay} ms`);
+    this.connectIn(delay);
   }
 
   reportStats(stats: ClientStats): void {
@@ -109,6 +165,7 @@ export class Connection {
       return;
     }
     this.retries = 0;
+    this.failures = 0;
     this.everConnected = true;
     this.clearRetry();
     this.listener.status('connected');
@@ -140,9 +197,13 @@ export class Connection {
       this.listener.failed(code, err.message);
       return;
     }
-    // A refusal by the server's middleware stops socket.io's own retries; a network error does not.
+    // A refusal by the server's middleware stops socket.io's own retries; a network error
+    // does not, and means this server cannot be reached: another one is tried, if there is one.
     if (!this.socket.active) {
       this.scheduleReconnect(code ?? ClientErrorCode.NETWORK_ERROR, err.message);
+    } else if (this.servers.length > 1) {
+      this.failures += 1;
+      this.moveOn();
     }
   }
 
@@ -152,13 +213,18 @@ export class Connection {
       return;
     }
     this.retries += 1;
+    this.connectIn(CONNECT_RETRY_DELAY_MS);
+  }
+
+  /** Connects the current socket after `delayMs`, unless the link was closed or went offline meanwhile. */
+  private connectIn(delayMs: number): void {
     this.clearRetry();
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (!this.closed && !this.browserOffline) {
         this.socket.connect();
       }
-    }, CONNECT_RETRY_DELAY_MS);
+    }, delayMs);
   }
 
   private clearRetry(): void {

@@ -8,7 +8,7 @@ import {
 import { log } from '../logger';
 import type { RecordChange, RecordFollower, SyncContext } from './context';
 import { SingleFlight } from './refresher';
-import type { ConcordSocket } from './send';
+import type { ServerEvents } from './send';
 import { Sequencer } from './sequencer';
 import { withRecord, type ViewState } from './viewState';
 
@@ -52,7 +52,7 @@ export class LogSync {
     this.followers.push(follower);
   }
 
-  listen(socket: ConcordSocket): void {
+  listen(socket: ServerEvents): void {
     socket.on('session:entry', (entry) => this.receive(entry));
   }
 

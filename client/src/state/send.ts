@@ -35,10 +35,29 @@ export const REQUEST_TIMEOUT_MS = 10_000;
  */
 const STATS_ACK_TIMEOUT_MS = 2_000;
 
-export function createSocket(token: string): ConcordSocket {
+/**
+ * How long one connection attempt to a server may take before it counts as failed (and the
+ * next server is tried). Long enough for a handshake over a slow satellite link.
+ */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** A socket to one Concord server (a node, or a load balancer in front of them). */
+export function createSocket(server: string, token: string): ConcordSocket {
   const auth: HandshakeAuth = { token, protocolVersion: PROTOCOL_VERSION };
-  // autoConnect is off so that every listener is in place before the first packet.
-  return io(window.location.origin, { auth, transports: ['websocket'], autoConnect: false });
+  // autoConnect is off so that every listener is in place before the first packet. Each
+  // socket has its own manager: moving to another server must not share a dead one.
+  return io(server, {
+    auth,
+    transports: ['websocket'],
+    autoConnect: false,
+    forceNew: true,
+    timeout: CONNECT_TIMEOUT_MS,
+  });
+}
+
+/** The events the server sends, as the area syncs subscribe to them (on whichever socket is current). */
+export interface ServerEvents {
+  on<E extends keyof ServerToClientEvents>(event: E, handler: ServerToClientEvents[E]): void;
 }
 
 /** A socket.io ack under `timeout()`: an error first, the reply second (absent on error). */
@@ -49,10 +68,11 @@ interface TimedEmitter {
   emit<E extends RequestName>(event: E, payload: RequestPayload<E>, ack: TimedAck<RequestReply<E>>): void;
 }
 
-/** The one sender of the client, for every request of the shared table. */
-export function createSend(socket: ConcordSocket): Send {
+/** The one sender of the client, for every request of the shared table, on the current socket. */
+export function createSend(current: () => ConcordSocket): Send {
   return <E extends RequestName>(event: E, payload: RequestPayload<E>) =>
     new Promise<RequestReply<E>>((resolve, reject) => {
+      const socket = current();
       // The one cast of the client's wire code. socket.io's typings resolve an emit's
       // arguments per literal event name and cannot for a type parameter `E`; `TimedEmitter`
       // states the same contract (payload and ack of `E` from `ClientToServerEvents`, under

@@ -15,12 +15,14 @@ export class InviteService {
     role: Role;
     displayName: string;
     ttlSeconds?: number | undefined;
+    region?: string | undefined;
   }): InviteWire {
     const { token, claims } = this.tokens.issue({ ...spec, ttlSeconds: spec.ttlSeconds ?? this.defaultTtlSeconds });
     return {
       role: claims.role,
       siteId: claims.site,
       displayName: claims.name,
+      region: claims.region ?? null,
       token,
       url: `${this.baseUrl()}/join#token=${token}`,
       expiresAt: claims.exp * 1000,

@@ -18,6 +18,8 @@ export interface InviteSpec {
   role: Role;
   displayName: string;
   ttlSeconds: number;
+  /** The region whose nodes the participant should connect to. */
+  region?: string | undefined;
 }
 
 /** Signs and verifies invite tokens. The algorithm is pinned: `none` and others are refused. */
@@ -36,6 +38,7 @@ export class TokenService {
       iss: TOKEN_ISSUER,
       iat,
       exp: iat + spec.ttlSeconds,
+      ...(spec.region === undefined ? {} : { region: spec.region }),
     };
     const token = jwt.sign(claims, this.secret, { algorithm: TOKEN_ALGORITHM });
     return { token, claims };

@@ -3,6 +3,7 @@ import {
   CreateInviteBodySchema,
   CreateSessionBodySchema,
   type InviteWire,
+  type NodesWire,
   type Result,
   type Session,
 } from '@concord/shared';
@@ -16,8 +17,11 @@ const USAGE = `usage: npm run admin -- <command> [options]
 
   create-session --title "Title" --site Daraa --site Homs [--id my-session]
         creates a session and prints a member link per site plus chair, commander and operator links
-  invite --session ID --role ROLE [--site SITE_ID] [--name "Display name"] [--ttl SECONDS]
-        issues one more invite link (roles: member chair commander operator interpreter observer)
+  invite --session ID --role ROLE [--site SITE_ID] [--name "Display name"] [--ttl SECONDS] [--region REGION]
+        issues one more invite link (roles: member chair commander operator interpreter observer);
+        with --region, the browser connects to a node of that region when one is up
+  list-nodes
+        the live nodes: id, region and the address browsers reach them at
   list-sessions
   show-session --session ID
   verify-log --session ID
@@ -77,6 +81,7 @@ async function main(): Promise<void> {
       role: { type: 'string' },
       name: { type: 'string' },
       ttl: { type: 'string' },
+      region: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -116,9 +121,21 @@ async function main(): Promise<void> {
           siteId: values.site?.[0] ?? null,
           displayName: values.name ?? values.role,
           ...(values.ttl ? { ttlSeconds: Number(values.ttl) } : {}),
+          ...(values.region === undefined ? {} : { region: values.region }),
         }),
       );
       printInvites(session.session, [invite]);
+      return;
+    }
+    case 'list-nodes': {
+      const res = await fetch(`${cfg.url}/api/nodes`);
+      const json = (await res.json()) as Result<NodesWire>;
+      if (!json.ok) {
+        throw new Error(`${json.error.code}: ${json.error.message}`);
+      }
+      for (const n of json.data.nodes) {
+        process.stdout.write(`${n.id}\t${n.region ?? '-'}\t${n.url}\n`);
+      }
       return;
     }
     case 'list-sessions': {

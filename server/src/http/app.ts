@@ -9,6 +9,8 @@ import {
   SessionIdSchema,
   canonicalEntry,
   ok,
+  type NodeWire,
+  type NodesWire,
   type SessionInfoWire,
 } from '@concord/shared';
 import { randomBytes } from 'node:crypto';
@@ -44,6 +46,8 @@ export interface HttpDeps {
   issues: IssueService;
   tokens: TokenService;
   invites: InviteService;
+  /** The live nodes of the deployment. */
+  nodes: () => NodeWire[];
   health: HealthReporter;
   metrics: Registry;
   /** Requests per client address, counted across nodes. */
@@ -185,12 +189,21 @@ export function createHttpApp(deps: HttpDeps): express.Express {
           siteId: claims.site,
           siteName: site?.name ?? null,
           displayName: claims.name,
+          region: claims.region ?? null,
           expiresAt: claims.exp * 1000,
         },
+        nodes: deps.nodes(),
       };
       res.json(ok(info));
     }),
   );
+
+  api.get('/nodes', (_req, res) => {
+    // Read by browsers of any node's page (they move to another node when theirs is gone).
+    res.setHeader('access-control-allow-origin', '*');
+    const body: NodesWire = { nodes: deps.nodes() };
+    res.json(ok(body));
+  });
 
   api.use(
     '/sessions/:sessionId/agenda',

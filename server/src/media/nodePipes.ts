@@ -191,6 +191,23 @@ export class NodePipes {
     return null;
   }
 
+  /**
+   * A node is gone: the pipes to and from it close, in every session. The tracks that came
+   * through them end here (their consumers are told); the participant's new connection
+   * publishes them again.
+   */
+  async closeNode(node: string): Promise<void> {
+    for (const pipes of [this.pipesIn, this.pipesOut]) {
+      for (const [key, end] of [...pipes]) {
+        if (key.endsWith(`|${node}`)) {
+          pipes.delete(key);
+          (await end.catch(() => null))?.close();
+          this.log.info({ key }, 'pipe closed: its node is gone');
+        }
+      }
+    }
+  }
+
   /** What crossed the pipes of a session, per other node and direction (bytes so far). */
   async stats(sid: SessionId): Promise<{ node: string; direction: 'in' | 'out'; bytes: number }[]> {
     const out: { node: string; direction: 'in' | 'out'; bytes: number }[] = [];

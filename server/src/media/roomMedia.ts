@@ -37,8 +37,12 @@ export class RoomMedia implements MediaPort {
     });
   }
 
-  async forgetTracks(sessionId: SessionId, participantId: ParticipantId, node: string): Promise<void> {
-    for (const producerId of await this.registry.removeOf(sessionId, participantId, node)) {
+  async trackNodes(sessionId: SessionId): Promise<string[]> {
+    return [...new Set((await this.registry.list(sessionId)).map((p) => p.node))];
+  }
+
+  async forgetNode(sessionId: SessionId, node: string): Promise<void> {
+    for (const producerId of await this.registry.removeNode(sessionId, node)) {
       this.broadcast.send({ to: 'session', sessionId }, 'producer:closed', { producerId });
     }
   }

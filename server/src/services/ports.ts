@@ -41,8 +41,10 @@ export interface MediaPort {
   closePeer(sessionId: SessionId, participantId: ParticipantId): void;
   /** Closes what this node forwards of a participant's tracks published on another node (it dropped or left). */
   closeRemoteOf(sessionId: SessionId, participantId: ParticipantId): void;
-  /** A dead node's tracks of a participant: forgotten, and every client told they are gone. */
-  forgetTracks(sessionId: SessionId, participantId: ParticipantId, node: string): Promise<void>;
+  /** The nodes other than this one through which tracks of the session are published. */
+  trackNodes(sessionId: SessionId): Promise<string[]>;
+  /** A dead node's tracks: forgotten, and every client told they are gone. */
+  forgetNode(sessionId: SessionId, node: string): Promise<void>;
 }
 
 /** Whether this node runs a session's clocks (holds its lease), and the fence their writes carry. */

@@ -12,21 +12,17 @@ import type { MediaPort, OwnerGate } from './ports.js';
 import type { SessionLogs } from './sessionLog.js';
 import type { SessionService } from './sessions.js';
 
-/** How often this node says it is alive, and how long that stays true without a renewal. */
-export const NODE_BEAT_MS = 1_000;
-export const NODE_TTL_MS = 3_000;
 /** How often participants held by nodes that are no longer alive are looked for. */
 const SWEEP_MS = 1_000;
 
 /**
  * Presence over time, run by the node that runs each session (its owner): a dropped place
  * ends when the reconnect grace runs out, and a place held by a node that died is treated
- * like a dropped connection. Participants held by another live node are never touched.
- * Every node says it is alive.
+ * like a dropped connection, and the tracks it published are forgotten. Participants held by
+ * another live node are never touched.
  */
 export class PresenceClock implements OwnershipListener {
   private readonly timers = new Map<ParticipantId, { sid: SessionId; timer: NodeJS.Timeout }>();
-  private beatTimer: NodeJS.Timeout | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -36,7 +32,6 @@ export class PresenceClock implements OwnershipListener {
     private readonly nodes: NodeRegistry,
     private readonly owner: OwnerGate,
     private readonly nodeId: string,
-    private readonly nodeInfo: Record<string, string>,
     private readonly graceMs: number,
     private readonly log: Logger,
   ) {}
@@ -103,24 +98,19 @@ export class PresenceClock implements OwnershipListener {
     }
   }
 
-  /** Starts saying this node is alive, and sweeping the sessions it runs. */
-  async start(): Promise<void> {
-    await this.beat();
-    this.beatTimer = setInterval(() => void this.beat(), NODE_BEAT_MS);
-    this.beatTimer.unref();
+  /** Starts sweeping the sessions this node runs. */
+  start(): void {
     this.sweepTimer = setInterval(() => {
       this.sweep().catch((err: unknown) => this.log.warn({ err }, 'presence sweep failed'));
     }, SWEEP_MS);
     this.sweepTimer.unref();
   }
 
-  private async beat(): Promise<void> {
-    await this.nodes
-      .beat(this.nodeId, NODE_TTL_MS, this.nodeInfo)
-      .catch((err: unknown) => this.log.warn({ err }, 'could not renew this node in Redis'));
-  }
-
-  /** Drops the places, in sessions this node runs, held by nodes that are not alive; how many. */
+  /**
+   * In the sessions this node runs: drops the places held by nodes that are not alive, and
+   * forgets the tracks published through them (also those of a participant who is already
+   * back through another node). How many places were dropped.
+   */
   async sweep(): Promise<number> {
     let dropped = 0;
     for (const log of await this.logs.loaded()) {
@@ -129,13 +119,18 @@ export class PresenceClock implements OwnershipListener {
         continue;
       }
       const held = Object.entries(log.state.presence).filter(([, node]) => node !== this.nodeId);
-      const alive = await this.nodes.alive([...new Set(held.map(([, node]) => node))]);
+      const trackNodes = await this.media.trackNodes(log.id);
+      const others = new Set([...held.map(([, node]) => node), ...trackNodes].filter((n) => n !== this.nodeId));
+      const alive = await this.nodes.alive([...others]);
       for (const [pid, node] of held) {
         if (!alive.has(node)) {
-          const participantId = ParticipantIdSchema.parse(pid);
-          await this.sessions.dropped(log.id, participantId, node, fence);
-          await this.media.forgetTracks(log.id, participantId, node);
+          await this.sessions.dropped(log.id, ParticipantIdSchema.parse(pid), node, fence);
           dropped++;
+        }
+      }
+      for (const node of others) {
+        if (!alive.has(node)) {
+          await this.media.forgetNode(log.id, node);
         }
       }
     }
@@ -143,15 +138,12 @@ export class PresenceClock implements OwnershipListener {
   }
 
   close(): void {
-    for (const t of [this.beatTimer, this.sweepTimer]) {
-      if (t) {
-        clearInterval(t);
-      }
+    if (this.sweepTimer) {
+      clearInterval(this.sweepTimer);
     }
     for (const t of this.timers.values()) {
       clearTimeout(t.timer);
     }
     this.timers.clear();
-    void this.nodes.leave(this.nodeId).catch(() => undefined);
   }
 }

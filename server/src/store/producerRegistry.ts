@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProducerInfoSchema, type ParticipantId, type ProducerInfo, type SessionId } from '@concord/shared';
+import { ProducerInfoSchema, type ProducerInfo, type SessionId } from '@concord/shared';
 import type { Redis } from './redis.js';
 
 // The tracks published in a session on every node, and which node holds each: a client
@@ -33,9 +33,9 @@ export class ProducerRegistry {
     );
   }
 
-  /** Forgets the tracks a participant published through `node` (the node died); the ids forgotten. */
-  async removeOf(sid: SessionId, participantId: ParticipantId, node: string): Promise<string[]> {
-    const gone = (await this.list(sid)).filter((p) => p.participantId === participantId && p.node === node);
+  /** Forgets the tracks published through `node` (the node died); the ids forgotten. */
+  async removeNode(sid: SessionId, node: string): Promise<string[]> {
+    const gone = (await this.list(sid)).filter((p) => p.node === node);
     if (gone.length > 0) {
       await this.redis.hdel(key(sid), ...gone.map((p) => p.producerId));
     }

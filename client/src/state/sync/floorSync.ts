@@ -1,7 +1,7 @@
 import { holdsFloor, type MuteReason, type Participant, type Proceedings } from '@concord/shared';
 import type { RecordChange, RecordFollower, SyncContext } from '../context';
 import { serverNow } from '../proceedings';
-import type { ConcordSocket } from '../send';
+import type { ServerEvents } from '../send';
 import type { LocalTracks } from './localTracks';
 
 /** Where the "unmute me when I get the floor" choice is kept between visits. */
@@ -35,7 +35,7 @@ export class FloorSync implements RecordFollower {
     private readonly tracks: LocalTracks,
   ) {}
 
-  listen(socket: ConcordSocket): void {
+  listen(socket: ServerEvents): void {
     socket.on('moderation:muted', (e) => this.onMuted(e.reason));
   }
 

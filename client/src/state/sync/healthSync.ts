@@ -12,7 +12,7 @@ import {
   type HealthBoard,
   type SiteSummary,
 } from '../health';
-import type { ConcordSocket } from '../send';
+import type { ServerEvents } from '../send';
 import { Store } from '../store';
 import type { ViewState } from '../viewState';
 
@@ -33,7 +33,7 @@ export class HealthSync implements RecordFollower {
 
   constructor(private readonly ctx: SyncContext) {}
 
-  listen(socket: ConcordSocket): void {
+  listen(socket: ServerEvents): void {
     socket.on('health:update', (update) => {
       if (!this.ctx.ended()) {
         this.board.update((b) => applyHealthUpdate(b, update, Date.now()));

@@ -4,7 +4,7 @@ import type { TransportStatsRows } from '../../media/clientStats';
 import { log } from '../../logger';
 import type { RecordChange, RecordFollower, SyncContext } from '../context';
 import { isTransient, toAppError, type AppError, type AppErrorCode } from '../errors';
-import type { ConcordSocket } from '../send';
+import type { ServerEvents } from '../send';
 import { withoutEntries, type ViewState } from '../viewState';
 import { showMediaModeNotice, type LocalTracks } from './localTracks';
 import { RemoteMedia } from './remoteMedia';
@@ -49,7 +49,7 @@ export class MediaSync implements RecordFollower {
     return this.media;
   }
 
-  listen(socket: ConcordSocket): void {
+  listen(socket: ServerEvents): void {
     this.remote.listen(socket);
     socket.on('media:reset', (e) => {
       log.warn(`the server reset the media: ${e.reason}`);

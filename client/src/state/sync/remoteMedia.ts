@@ -3,7 +3,7 @@ import type { MediaClient } from '../../media/MediaClient';
 import { log } from '../../logger';
 import type { SyncContext } from '../context';
 import { isTransient } from '../errors';
-import type { ConcordSocket } from '../send';
+import type { ServerEvents } from '../send';
 import { withEntry, withoutEntries } from '../viewState';
 import type { LocalTracks } from './localTracks';
 
@@ -27,7 +27,7 @@ export class RemoteMedia {
     private readonly media: () => MediaClient | null,
   ) {}
 
-  listen(socket: ConcordSocket): void {
+  listen(socket: ServerEvents): void {
     socket.on('producer:new', (info) => this.mediaEvent(() => this.onProducerNew(info)));
     socket.on('producer:updated', (e) => this.mediaEvent(() => this.onProducerUpdated(e.producerId, e.paused)));
     socket.on('producer:closed', (e) => this.mediaEvent(() => this.onProducerClosed(e.producerId)));

@@ -3,7 +3,7 @@ import { log } from '../../logger';
 import type { SyncContext } from '../context';
 import { isFatal, toAppError, type AppErrorCode } from '../errors';
 import type { LogSync } from '../logSync';
-import type { ConcordSocket } from '../send';
+import type { ServerEvents } from '../send';
 import type { KickReason } from '../viewState';
 
 /** Leaving must feel instant: after this the socket is closed anyway, which the server also sees. */
@@ -33,7 +33,7 @@ export class SessionSync {
     private readonly deps: SessionSyncDeps,
   ) {}
 
-  listen(socket: ConcordSocket): void {
+  listen(socket: ServerEvents): void {
     socket.on('lobby:admitted', () => {
       if (this.ctx.ended()) {
         return;
