@@ -197,7 +197,7 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
     invites,
     nodes: () => nodeWatch.nodes(),
     health,
-    metrics: createMetrics(monitor),
+    metrics: createMetrics(monitor, { totals: () => pipes.totals() }),
     apiLimiter: apiLimiter(redis),
     adminSecret: config.adminSecret,
     clientDist: config.clientDist,

@@ -336,6 +336,9 @@ describe('media across nodes: the cascade', () => {
     expect((await b.rooms.peek(sid))?.producers().filter((p) => p.producerId === producerId)).toHaveLength(1);
     const pipesOnA = await a.pipes.stats(sid);
     expect(pipesOnA.filter((p) => p.direction === 'out').map((p) => p.node)).toEqual(['media-b']);
+    // Operators see the cascade's traffic per peer node in the metrics.
+    const metrics = await (await fetch(`${b.url}/metrics`)).text();
+    expect(metrics).toMatch(/^concord_pipe_bytes\{peer="media-a",direction="in"\} \d+$/m);
 
     // Closing the track on A closes the consumers on B and tells every client.
     const closed = receivers.map((r) => nextEvent(r.socket, 'consumer:closed'));

@@ -5,8 +5,8 @@ import type http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.js';
 import {
   CITIES,
   CITY_ADDRESS,
@@ -19,21 +19,6 @@ import {
 
 // The four cities on one machine: these tests prove that the bed connects what it should, and that each
 // impairment does what it says in the direction it says, so later suites can lean on it.
-
-/** The flags of tests/support/browser.ts (fake media, no background traffic). */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-];
 
 /** A helper process in a city prints "ready" within this long. */
 const READY_TIMEOUT_MS = 10_000;
@@ -607,11 +592,7 @@ describe('netbed: four cities on one machine', () => {
        }).listen(8081, process.argv[1], () => console.log('ready'));`,
       [CITY_ADDRESS.homs],
     );
-    const browser = await chromium.launch({
-      executablePath: bed.chromiumIn('daraa'),
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    const browser = await launchChromium({ executablePath: bed.chromiumIn('daraa') });
     try {
       const page = await browser.newPage();
       await page.goto(`http://${CITY_ADDRESS.homs}:8081/`);

@@ -10,7 +10,7 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 // Flags that work on this machine: fake camera and microphone, no prompts, and no
 // background traffic to Google (the network is closed and refused connections pile up).
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--use-fake-device-for-media-stream',
@@ -24,8 +24,23 @@ const CHROMIUM_ARGS = [
   '--disable-features=WebRtcHideLocalIpsWithMdns',
 ];
 
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+/**
+ * `executablePath` runs the browser elsewhere (inside a city of the network test bed);
+ * `secureOrigins` are plain-HTTP origins the browser treats as secure (cameras need a secure
+ * context, and the bed's nodes serve HTTP on their own addresses, not on localhost).
+ */
+export async function launchChromium(
+  options: { executablePath?: string; secureOrigins?: readonly string[] } = {},
+): Promise<Browser> {
+  const origins = options.secureOrigins ?? [];
+  return chromium.launch({
+    executablePath: options.executablePath ?? CHROMIUM_PATH,
+    headless: true,
+    args:
+      origins.length === 0
+        ? CHROMIUM_ARGS
+        : [...CHROMIUM_ARGS, `--unsafely-treat-insecure-origin-as-secure=${origins.join(',')}`],
+  });
 }
 
 /** One browser context per actor, like separate people on separate machines. */
@@ -36,7 +51,7 @@ export async function newActor(browser: Browser, name: string): Promise<{ contex
   page.on('pageerror', (err) => process.stderr.write(`[${name}] page error: ${err.message}\n`));
   page.on('console', (msg) => {
     if (msg.type() === 'error' || process.env['E2E_CONSOLE'] === '1') {
-      process.stderr.write(`[${name}] ${msg.type()}: ${msg.text()}\n`);
+      process.stderr.write(`[${name} ${new Date().toISOString().slice(11, 23)}] ${msg.type()}: ${msg.text()}\n`);
     }
   });
   return { context, page };
@@ -53,6 +68,8 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 export interface InboundSample {
   participantId: string;
+  producerId: string;
+  consumerId: string;
   kind: 'audio' | 'video';
   bytesReceived: number;
   framesDecoded?: number;
@@ -74,6 +91,21 @@ export async function bytesFrom(page: Page, participantId: string): Promise<{ au
       .filter((s) => s.participantId === participantId && s.kind === kind)
       .reduce((n, s) => n + s.bytesReceived, 0);
   return { audio: sum('audio'), video: sum('video') };
+}
+
+/**
+ * Whether media of both kinds from `from` arrives at `to` through a consumer that grew since
+ * `since` (an `inbound` reading): a new consumer, or one that was stalled and moves again.
+ * Sums would mislead when consumers are replaced (a closed one's bytes leave the sum).
+ */
+export async function flowingSince(to: Page, from: string, since: InboundSample[]): Promise<boolean> {
+  const now = (await inbound(to)).filter((s) => s.participantId === from);
+  const grew = (kind: 'audio' | 'video') =>
+    now.some(
+      (s) =>
+        s.kind === kind && s.bytesReceived > (since.find((b) => b.consumerId === s.consumerId)?.bytesReceived ?? 0),
+    );
+  return grew('audio') && grew('video');
 }
 
 /** The rendered size and play state of the remote video of one participant. */

@@ -26,15 +26,17 @@ export class RedisServer {
   private constructor(
     readonly port: number,
     readonly dir: string,
+    /** The address it listens on: loopback, or the host's address in the network test bed. */
+    readonly host: string,
   ) {}
 
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    return `redis://${this.host}:${this.port}`;
   }
 
-  static async start(): Promise<RedisServer> {
+  static async start(host = '127.0.0.1'): Promise<RedisServer> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-redis-'));
-    const server = new RedisServer(await freePort(), dir);
+    const server = new RedisServer(await freePort(), dir, host);
     await server.spawn();
     return server;
   }
@@ -46,7 +48,11 @@ export class RedisServer {
         '--port',
         String(this.port),
         '--bind',
-        '127.0.0.1',
+        this.host,
+        // Protected mode refuses every caller not on loopback when there is no password; the
+        // test bed's nodes call from their cities, and the address exists only on this machine.
+        '--protected-mode',
+        this.host === '127.0.0.1' ? 'yes' : 'no',
         '--dir',
         this.dir,
         '--appendonly',
@@ -72,7 +78,7 @@ export class RedisServer {
 
   private ping(): Promise<boolean> {
     return new Promise((resolve) => {
-      const sock = net.connect(this.port, '127.0.0.1');
+      const sock = net.connect(this.port, this.host);
       sock.once('error', () => resolve(false));
       sock.once('connect', () => sock.write('PING\r\n'));
       sock.once('data', (d) => {

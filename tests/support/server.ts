@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../server/src/config.js';
@@ -24,8 +24,16 @@ export class ChildServer {
     readonly url: string,
   ) {}
 
-  static async start(env: NodeJS.ProcessEnv): Promise<ChildServer> {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'server/src/main.ts')], {
+  /**
+   * `run` starts the process (by default here; the network test bed starts it inside a city),
+   * and `host` is the address its URL names (by default loopback).
+   */
+  static async start(
+    env: NodeJS.ProcessEnv,
+    where: { run?: (command: string, args: string[], options: SpawnOptions) => ChildProcess; host?: string } = {},
+  ): Promise<ChildServer> {
+    const run = where.run ?? spawn;
+    const child = run(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'server/src/main.ts')], {
       cwd: repoRoot,
       env: { ...process.env, ...env, LOG_LEVEL: 'info', LOG_PRETTY: 'false' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -48,7 +56,7 @@ export class ChildServer {
       child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
     });
     child.stdout?.resume();
-    return new ChildServer(child, `http://127.0.0.1:${port}`);
+    return new ChildServer(child, `http://${where.host ?? '127.0.0.1'}:${port}`);
   }
 
   get pid(): number | undefined {

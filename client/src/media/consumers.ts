@@ -18,6 +18,8 @@ export interface RemoteTrack {
 /** Inbound RTP counters of one consumer (what the end-to-end tests read). */
 export interface ConsumerStats {
   participantId: string;
+  producerId: string;
+  consumerId: string;
   kind: 'audio' | 'video';
   bytesReceived: number;
   framesDecoded?: number;
@@ -160,7 +162,14 @@ export class Consumers {
             framesDecoded = (framesDecoded ?? 0) + inbound.data.framesDecoded;
           }
         });
-        return { participantId: remote.participantId, kind: remote.kind, bytesReceived, framesDecoded };
+        return {
+          participantId: remote.participantId,
+          producerId: remote.producerId,
+          consumerId: remote.consumerId,
+          kind: remote.kind,
+          bytesReceived,
+          framesDecoded,
+        };
       }),
     );
     return settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));

@@ -41,6 +41,8 @@ const STATS_ACK_TIMEOUT_MS = 2_000;
  */
 const CONNECT_TIMEOUT_MS = 10_000;
 
+const FIRST_RECONNECT_DELAY_MS = 250;
+
 /** A socket to one Concord server (a node, or a load balancer in front of them). */
 export function createSocket(server: string, token: string): ConcordSocket {
   const auth: HandshakeAuth = { token, protocolVersion: PROTOCOL_VERSION };
@@ -52,6 +54,9 @@ export function createSocket(server: string, token: string): ConcordSocket {
     autoConnect: false,
     forceNew: true,
     timeout: CONNECT_TIMEOUT_MS,
+    // The first retry after a drop comes soon (a dead node is then found out, and left, in
+    // a fraction of a second); later ones back off to socket.io's 5 s, randomized against herds.
+    reconnectionDelay: FIRST_RECONNECT_DELAY_MS,
   });
 }
 

@@ -1,13 +1,18 @@
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { HealthMonitor } from './monitor.js';
 
+/** The media cascade's traffic to and from other nodes (implemented by media/nodePipes). */
+export interface PipeTraffic {
+  totals(): Promise<{ node: string; direction: 'in' | 'out'; bytes: number }[]>;
+}
+
 const STATUS_VALUE = { ok: 0, degraded: 1, down: 2 } as const;
 
 /**
  * Prometheus metrics, read from the health monitor's last tick when scraped. One
  * registry per server instance (tests run several in one process).
  */
-export function createMetrics(monitor: HealthMonitor): Registry {
+export function createMetrics(monitor: HealthMonitor, pipes: PipeTraffic): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'concord_' });
   // These default gauges end in _total, which Prometheus reserves for counters (promtool refuses them).
@@ -23,6 +28,18 @@ export function createMetrics(monitor: HealthMonitor): Registry {
   const sites = () =>
     view().sessions.flatMap(({ sessionId, update }) => (update?.sites ?? []).map((s) => ({ sessionId, s })));
 
+  new Gauge({
+    name: 'concord_pipe_bytes',
+    help: 'Bytes of media sent to (out) or received from (in) another node through the pipes open now.',
+    labelNames: ['peer', 'direction'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const { node, direction, bytes } of await pipes.totals()) {
+        this.set({ peer: node, direction }, bytes);
+      }
+    },
+  });
   new Gauge({
     name: 'concord_sessions',
     help: 'Sessions with activity watched by the health monitor.',

@@ -31,6 +31,13 @@ const ConsumedSchema = z.object({
 
 type Endpoint = z.infer<typeof EndpointSchema>;
 
+/** Bytes that crossed the pipes to or from one other node. */
+export interface PipeStat {
+  node: string;
+  direction: 'in' | 'out';
+  bytes: number;
+}
+
 export interface PipeListen {
   ip: string;
   announcedAddress: string | undefined;
@@ -209,20 +216,34 @@ export class NodePipes {
   }
 
   /** What crossed the pipes of a session, per other node and direction (bytes so far). */
-  async stats(sid: SessionId): Promise<{ node: string; direction: 'in' | 'out'; bytes: number }[]> {
-    const out: { node: string; direction: 'in' | 'out'; bytes: number }[] = [];
+  async stats(sid: SessionId): Promise<PipeStat[]> {
+    return (await this.allStats()).filter((p) => p.sessionId === sid).map(({ sessionId: _, ...p }) => p);
+  }
+
+  /** What crossed every pipe of this node, per other node and direction, all sessions together (bytes so far). */
+  async totals(): Promise<PipeStat[]> {
+    const sums = new Map<string, PipeStat>();
+    for (const { node, direction, bytes } of await this.allStats()) {
+      const key = `${node}|${direction}`;
+      sums.set(key, { node, direction, bytes: (sums.get(key)?.bytes ?? 0) + bytes });
+    }
+    return [...sums.values()];
+  }
+
+  private async allStats(): Promise<(PipeStat & { sessionId: string })[]> {
+    const out: (PipeStat & { sessionId: string })[] = [];
     for (const [direction, pipes] of [
       ['in', this.pipesIn],
       ['out', this.pipesOut],
     ] as const) {
       for (const [key, end] of pipes) {
-        const [s, node] = key.split('|');
+        const [sessionId, node] = key.split('|');
         const transport = await end.catch(() => null);
-        if (s !== sid || node === undefined || transport === null) {
+        if (sessionId === undefined || node === undefined || transport === null || transport.closed) {
           continue;
         }
         const [st] = await transport.getStats();
-        out.push({ node, direction, bytes: (direction === 'in' ? st?.bytesReceived : st?.bytesSent) ?? 0 });
+        out.push({ sessionId, node, direction, bytes: (direction === 'in' ? st?.bytesReceived : st?.bytesSent) ?? 0 });
       }
     }
     return out;
