@@ -91,6 +91,7 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
       broadcaster,
       registry,
       (sid, siteId) => signals.heard(sid, siteId, Date.now()),
+      nodeId,
       log.child({ component: 'media' }),
     ),
     log.child({ component: 'media' }),
@@ -278,6 +279,7 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
     redis,
     close() {
       closing ??= (async () => {
+        signaling.beginStopping();
         monitor.close();
         await ownership.close();
         presence.close();

@@ -5,6 +5,7 @@ import { connect, data, request, type TestSocket } from '../support/clients.js';
 import { RedisServer } from '../support/redisServer.js';
 import { repoRoot, startTestServer } from '../support/server.js';
 import { inviteFor, joinAs, newSession, type Joined } from '../support/sessions.js';
+import { fanOut, startNodes, takeover } from './cluster.js';
 
 // `npm run bench`: latencies of the paths users wait on, against a real server, Redis and
 // mediasoup worker on this machine. Results: bench-results/results.json and results.md.
@@ -12,6 +13,9 @@ import { inviteFor, joinAs, newSession, type Joined } from '../support/sessions.
 const JOINS = 40;
 const FLOOR_CLIENTS = 50;
 const RAISES = 300;
+const FAN_OUT_CLIENTS = 200;
+const FAN_OUT_CHANGES = 30;
+const TAKEOVERS = 5;
 
 interface Row {
   name: string;
@@ -151,6 +155,33 @@ async function main(): Promise<void> {
   } finally {
     sockets.forEach((s) => s.close());
     await concord.close();
+  }
+
+  // 5. Several nodes, each its own process: one change to 200 clients on one node (the
+  // baseline) and spread over two; then the owner of a session killed.
+  try {
+    for (const ids of [['fan-solo'], ['fan-a', 'fan-b']]) {
+      const nodes = await startNodes(redis.url, ids);
+      try {
+        rows.push(
+          summarize(
+            `one change reaches ${FAN_OUT_CLIENTS} clients, ${ids.length === 1 ? '1 node (baseline)' : `${ids.length} nodes`}`,
+            await fanOut(nodes, FAN_OUT_CLIENTS, FAN_OUT_CHANGES),
+            `chair's agenda:add until the last client holds the entry; clients round-robin over the nodes, ${FAN_OUT_CHANGES} changes`,
+          ),
+        );
+      } finally {
+        await Promise.all(nodes.map((n) => n.stop()));
+      }
+    }
+    rows.push(
+      summarize(
+        'owner SIGKILLed → another node holds the session',
+        await takeover(redis.url, TAKEOVERS),
+        `lease TTL 800 ms; read from Redis; ${TAKEOVERS} kills`,
+      ),
+    );
+  } finally {
     await redis.destroy();
   }
 

@@ -7,6 +7,7 @@ import {
   flowingSince,
   inbound,
   joinThroughUi,
+  MEDIA_TIMEOUT_MS,
   resultsDir,
   screenshot,
   type Actor,
@@ -85,6 +86,14 @@ describe('four cities, a node in each of three', () => {
       actors.push(daraa, homs);
       await expect.poll(() => [nodeOf(watcher, daraa), nodeOf(watcher, homs)]).toEqual(['daraa', 'homs']);
       await Promise.all([expectMediaFlowing(homs, daraa), expectMediaFlowing(daraa, homs)]);
+      // Each node works out who speaks from all the audio it forwards, for its own browsers.
+      for (const actor of [daraa, homs]) {
+        await expect
+          .poll(() => actor.page.locator('[data-testid="tile"][data-active-speaker="true"]').count(), {
+            timeout: MEDIA_TIMEOUT_MS,
+          })
+          .toBeGreaterThan(0);
+      }
       await screenshot(homs.page, 'four-cities-homs');
 
       // Two more receivers of Daraa's tracks on the Homs node (three in all). Were each sent

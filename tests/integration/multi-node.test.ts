@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
+  ErrorCode,
   SessionIdSchema,
   placeNodes,
   type InviteWire,
@@ -123,6 +124,49 @@ describe('several nodes serve one session', () => {
     expect(placeNodes(body.nodes, null, a.url).map(port)[0]).toBe(port(a.url));
     // A region no node serves is refused nowhere: the client falls back to the page's server.
     expect(placeNodes(body.nodes, 'latakia', a.url).map(port)[0]).toBe(port(a.url));
+  });
+
+  it("the chair's mutes and floor mode reach the microphones on every node", async () => {
+    const created = await newSession(a.url);
+    const chair = await track(joinAs(a.url, inviteFor(created, 'chair')));
+    const daraa = await track(joinAs(a.url, inviteFor(created, 'member', 'Daraa')));
+    const homs = await track(joinAs(b.url, inviteFor(created, 'member', 'Homs')));
+    const [, homsMic] = await Promise.all([publishMic(daraa), publishMic(homs)]);
+    const v = () => chair.latest().version;
+
+    // Floor mode with Daraa (on A) speaking: Homs's microphone on B is paused, and B refuses to open it.
+    const { requestId } = data(await request(daraa.socket, 'floor:request', { type: 'speak' }));
+    await expect.poll(() => chair.latest().queue.length).toBe(1);
+    data(await request(chair.socket, 'floor:grant', { expectedVersion: v(), requestId }));
+    await expect.poll(() => chair.latest().speaker?.request.participantId).toBe(daraa.id);
+    const floorMuted = nextEvent(homs.socket, 'moderation:muted');
+    const seenPaused = nextEvent(chair.socket, 'producer:updated', (e) => e.producerId === homsMic && e.paused);
+    data(await request(chair.socket, 'floor:settings', { expectedVersion: v(), floorMode: true }));
+    expect((await floorMuted)[0]).toEqual({ reason: 'floor_mode' });
+    await seenPaused;
+    expect(await request(homs.socket, 'media:resumeProducer', { producerId: homsMic })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.FLOOR_MODE },
+    });
+
+    // Floor mode off: Homs opens its microphone; the chair on A mutes the Homs site, on B.
+    await expect.poll(() => chair.latest().settings.floorMode).toBe(true);
+    data(await request(chair.socket, 'floor:settings', { expectedVersion: v(), floorMode: false }));
+    await expect.poll(() => homs.latest().settings.floorMode).toBe(false);
+    data(await request(homs.socket, 'media:resumeProducer', { producerId: homsMic }));
+    const chairMuted = nextEvent(homs.socket, 'moderation:muted');
+    const site = created.session.sites.find((x) => x.name === 'Homs')!.id;
+    expect(data(await request(chair.socket, 'moderation:mute', { siteId: site }))).toEqual({ muted: 1 });
+    expect((await chairMuted)[0]).toEqual({ reason: 'chair' });
+    // Every node's record of the track says paused: a client joining anywhere sees it so.
+    const late = await track(joinAs(a.url, inviteFor(created, 'commander')));
+    await expect
+      .poll(
+        async () =>
+          data(await request(late.socket, 'session:snapshot', {})).producers.find((p) => p.producerId === homsMic)
+            ?.paused,
+      )
+      .toBe(true);
   });
 
   it('exactly one node runs a session: the node its first participant joined through', async () => {

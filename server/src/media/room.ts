@@ -13,6 +13,8 @@ export interface RoomListener {
   producerClosed(room: Room, producerId: string): void;
   consumerClosed(room: Room, participantId: ParticipantId, consumerId: string): void;
   activeSpeaker(room: Room, speaker: ActiveSpeaker): void;
+  /** A track published on this node was paused or resumed (resolves once it is recorded). */
+  trackPaused(room: Room, info: ProducerInfo): Promise<void>;
   /** Audio above the loudness threshold arrived from a site. */
   heard(room: Room, siteId: SiteId | null): void;
   /** The room is gone (a worker under it died, or it was closed); every peer's media went with it. */
@@ -286,6 +288,16 @@ export class Room {
   /** Every track this node forwards for the session (its own and those piped in). */
   producers(): ProducerInfo[] {
     return [...this.sources.values()].map((s) => s.info);
+  }
+
+  /** Pauses or resumes a track published on this node; every node's record and every client learn of it. */
+  async setPaused(producer: types.Producer<ProducerAppData>, paused: boolean): Promise<void> {
+    await (paused ? producer.pause() : producer.resume());
+    this.updateInfo(producer.id, paused);
+    const source = this.sources.get(producer.id);
+    if (source?.local === true) {
+      await this.listener.trackPaused(this, source.info);
+    }
   }
 
   /** Keeps a source's info current (paused, resumed). */

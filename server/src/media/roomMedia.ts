@@ -5,24 +5,45 @@ import type { RoomRegistry } from './rooms.js';
 
 /** The services' media port on this node's rooms. */
 export class RoomMedia implements MediaPort {
+  /** The last mute of each session: mutes run one after another, so none pauses a microphone twice. */
+  private readonly muting = new Map<SessionId, Promise<unknown>>();
+
   constructor(
     private readonly rooms: RoomRegistry,
     private readonly registry: ProducerRegistry,
     private readonly broadcast: Broadcaster,
   ) {}
 
-  async muteMics(sessionId: SessionId, reason: MuteReason, which: (peer: PeerRef) => boolean): Promise<number> {
+  muteMics(sessionId: SessionId, reason: MuteReason, which: (peer: PeerRef) => boolean): Promise<number> {
+    const previous = this.muting.get(sessionId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.mute(sessionId, reason, which));
+    this.muting.set(sessionId, next);
+    const forget = () => {
+      if (this.muting.get(sessionId) === next) {
+        this.muting.delete(sessionId);
+      }
+    };
+    next.then(forget, forget);
+    return next;
+  }
+
+  private async mute(sessionId: SessionId, reason: MuteReason, which: (peer: PeerRef) => boolean): Promise<number> {
     const room = await this.rooms.peek(sessionId);
     let muted = 0;
     for (const peer of room?.openPeers().filter(which) ?? []) {
       for (const mic of peer.mics().filter((m) => !m.paused)) {
-        await mic.pause();
+        await room?.setPaused(mic, true);
         muted++;
-        this.broadcast.send({ to: 'session', sessionId }, 'producer:updated', { producerId: mic.id, paused: true });
         this.broadcast.send({ to: 'participant', participantId: peer.participantId }, 'moderation:muted', { reason });
       }
     }
     return muted;
+  }
+
+  async openMics(sessionId: SessionId): Promise<PeerRef[]> {
+    return (await this.registry.list(sessionId))
+      .filter((p) => p.source === 'mic' && !p.paused)
+      .map((p) => ({ participantId: p.participantId, siteId: p.siteId }));
   }
 
   closePeer(sessionId: SessionId, participantId: ParticipantId): void {

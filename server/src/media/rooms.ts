@@ -49,6 +49,7 @@ export class RoomRegistry {
       consumerClosed: (room, participantId, consumerId) =>
         this.listener.consumerClosed(room, participantId, consumerId),
       activeSpeaker: (room, speaker) => this.listener.activeSpeaker(room, speaker),
+      trackPaused: (room, info) => this.listener.trackPaused(room, info),
       heard: (room, siteId) => this.listener.heard(room, siteId),
       closed: (room, reason) => {
         void this.forget(room);

@@ -3,6 +3,7 @@ import {
   holdsFloor,
   mayUseMic,
   type LogEntry,
+  type MuteTarget,
   type ParticipantId,
   type SessionState,
 } from '@concord/shared';
@@ -16,10 +17,22 @@ function peerIsChair(state: SessionState, participantId: ParticipantId): boolean
   return subject !== undefined && role !== undefined && holdsChair(state.proceedings, subject, role);
 }
 
+/** Whether the chair's mute of `target` takes this participant's microphone. */
+export function muteTakes(state: SessionState, target: MuteTarget, peer: PeerRef): boolean {
+  if ('participantId' in target) {
+    return peer.participantId === target.participantId;
+  }
+  if ('siteId' in target) {
+    return peer.siteId === target.siteId;
+  }
+  return !holdsFloor(state.proceedings, peer) && !peerIsChair(state, peer.participantId);
+}
+
 /**
- * What the floor means for the microphones of this node's participants, whoever wrote the
- * entry: in floor mode only the floor (and the chair) may be open; a speaker cut off is
- * muted. Each node acts on its own peers, so the rule holds across nodes.
+ * What the floor and the chair's mutes mean for the microphones of this node's participants,
+ * whoever wrote the entry: in floor mode only the floor (and the chair) may be open; a
+ * speaker cut off is muted; the chair's mute pauses whom it names. Each node acts on its own
+ * peers, so the rules hold across nodes.
  */
 export class FloorMedia {
   constructor(
@@ -29,12 +42,17 @@ export class FloorMedia {
 
   /** Entry listener. */
   readonly onEntry = (entry: LogEntry, before: SessionState | null, after: SessionState): void => {
-    if (before === null || before.proceedings === after.proceedings) {
-      return;
-    }
     const sid = after.session.id;
     const act = (p: Promise<number>) =>
       p.catch((err: unknown) => this.log.warn({ err, sessionId: sid }, 'could not pause microphones'));
+    if (entry.type === 'moderation.muted') {
+      const { target } = entry.payload;
+      void act(this.media.muteMics(sid, 'chair', (peer) => muteTakes(after, target, peer)));
+      return;
+    }
+    if (before === null || before.proceedings === after.proceedings) {
+      return;
+    }
     if (entry.type === 'floor.cutOff') {
       const cutOff = (peer: PeerRef) =>
         holdsFloor(before.proceedings, peer) && !peerIsChair(before, peer.participantId);

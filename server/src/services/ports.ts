@@ -21,7 +21,10 @@ export type Audience =
 export interface Broadcaster {
   /** The next entry of a session's log, to every connection of the session on this node. */
   entry(sessionId: SessionId, entry: LogEntry): void;
+  /** To the audience's connections on every node. */
   send<E extends keyof ServerToClientEvents>(audience: Audience, event: E, ...args: Args<E>): void;
+  /** To the audience's connections on this node only (what every node works out for itself). */
+  sendHere<E extends keyof ServerToClientEvents>(audience: Audience, event: E, ...args: Args<E>): void;
 }
 
 /** A participant's media on this node, as the services see it. */
@@ -37,6 +40,8 @@ export interface MediaPort {
    * participant why (`moderation:muted`). Resolves with how many were paused.
    */
   muteMics(sessionId: SessionId, reason: MuteReason, which: (peer: PeerRef) => boolean): Promise<number>;
+  /** The open microphones of the session on every node, one per track (from the record of tracks). */
+  openMics(sessionId: SessionId): Promise<PeerRef[]>;
   /** Closes a participant's media on this node (it left, or was removed). */
   closePeer(sessionId: SessionId, participantId: ParticipantId): void;
   /** Closes what this node forwards of a participant's tracks published on another node (it dropped or left). */

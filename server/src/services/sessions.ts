@@ -2,7 +2,6 @@ import {
   DomainError,
   ErrorCode,
   canTransition,
-  holdsFloor,
   type LogChange,
   type MuteTarget,
   type Participant,
@@ -18,6 +17,7 @@ import { findSite, joinRefusal, newSession, type NewSession } from '../domain/se
 import { ConcordError, NotFoundError, ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { ADMIN, actorOf, authorize, isChair, system, type Caller } from './caller.js';
+import { muteTakes } from './floorMedia.js';
 import type { MediaPort } from './ports.js';
 import type { Change, SessionLog, SessionLogs } from './sessionLog.js';
 
@@ -230,9 +230,14 @@ export class SessionService {
     });
   }
 
-  /** The chair pauses microphones: recorded in the log, then acted on this node's media. */
+  /**
+   * The chair pauses microphones: recorded in the log; every node pauses those of its own
+   * participants when the entry reaches it (`FloorMedia`). The reply counts the open
+   * microphones, on every node, that the mute takes.
+   */
   async mute(c: Caller, target: MuteTarget): Promise<{ muted: number }> {
     const log = await this.logs.get(c.sessionId);
+    const open = await this.media.openMics(c.sessionId);
     await this.moderate(c, (state) => {
       if ('participantId' in target && state.participants[target.participantId] === undefined) {
         throw new NotFoundError('participant');
@@ -242,19 +247,8 @@ export class SessionService {
       }
       return one({ type: 'moderation.muted', payload: { target } });
     });
-    const state = log.state;
-    const which = (peer: { participantId: ParticipantId; siteId: Participant['siteId'] }): boolean => {
-      if ('participantId' in target) {
-        return peer.participantId === target.participantId;
-      }
-      if ('siteId' in target) {
-        return peer.siteId === target.siteId;
-      }
-      const subject = state.subjects[peer.participantId];
-      const role = state.participants[peer.participantId]?.role;
-      const chair = subject !== undefined && role !== undefined && isChair(state, { subject, role });
-      return !holdsFloor(state.proceedings, peer) && !chair;
-    };
-    return { muted: await this.media.muteMics(c.sessionId, 'chair', which) };
+    // This node's own microphones are paused (and recorded) before the chair hears back.
+    await this.media.muteMics(c.sessionId, 'chair', (peer) => muteTakes(log.state, target, peer));
+    return { muted: open.filter((peer) => muteTakes(log.state, target, peer)).length };
   }
 }

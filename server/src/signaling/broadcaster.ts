@@ -38,4 +38,8 @@ export class SocketBroadcaster implements Broadcaster {
   send: Broadcaster['send'] = (audience, event, ...args) => {
     this.io?.to(roomOf(audience)).emit(event, ...args);
   };
+
+  sendHere: Broadcaster['sendHere'] = (audience, event, ...args) => {
+    this.io?.local.to(roomOf(audience)).emit(event, ...args);
+  };
 }

@@ -1,8 +1,7 @@
 import { ErrorCode, publishAction, type RequestName } from '@concord/shared';
-import type { types } from 'mediasoup';
 import { ConcordError, MediaError, NotFoundError } from '../errors.js';
 import type { NodePipes } from '../media/nodePipes.js';
-import { producerInfo, type Peer, type ProducerAppData } from '../media/peer.js';
+import { producerInfo, type Peer } from '../media/peer.js';
 import type { ProducerRegistry } from '../store/producerRegistry.js';
 import type { Room } from '../media/room.js';
 import type { RoomRegistry } from '../media/rooms.js';
@@ -11,10 +10,9 @@ import { authorize, type Caller } from '../services/caller.js';
 import type { FloorMedia } from '../services/floorMedia.js';
 import type { SessionLogs } from '../services/sessionLog.js';
 import type { Handlers } from './router.js';
-import { sessionRoom, type ConcordServer, type ConcordSocket } from './types.js';
+import { sessionRoom, type ConcordSocket } from './types.js';
 
 export interface MediaHandlerDeps {
-  io: ConcordServer;
   rooms: RoomRegistry;
   logs: SessionLogs;
   floorMedia: FloorMedia;
@@ -58,12 +56,6 @@ export function mediaHandlers(d: MediaHandlerDeps, socket: ConcordSocket): Pick<
     return c.participantId;
   };
   const peer = async (c: Caller): Promise<Peer> => (await room()).peerFor(pidOf(c), c.siteId);
-  /** A track of ours paused or resumed: every node's record and every client know. */
-  const paused = async (producer: types.Producer<ProducerAppData>, value: boolean) => {
-    (await room()).updateInfo(producer.id, value);
-    await d.registry.put(sid, { ...producerInfo(producer), paused: value }, d.nodeId);
-    d.io.to(sessionRoom(sid)).emit('producer:updated', { producerId: producer.id, paused: value });
-  };
   const existingPeer = async (c: Caller): Promise<Peer> => {
     const p = (await room()).getPeer(pidOf(c));
     if (!p) {
@@ -105,9 +97,7 @@ export function mediaHandlers(d: MediaHandlerDeps, socket: ConcordSocket): Pick<
       return null;
     },
     'media:pauseProducer': async ({ producerId }, c) => {
-      const producer = (await existingPeer(c)).producer(producerId);
-      await producer.pause();
-      await paused(producer, true);
+      await (await room()).setPaused((await existingPeer(c)).producer(producerId), true);
       return null;
     },
     'media:resumeProducer': async ({ producerId }, c) => {
@@ -119,8 +109,7 @@ export function mediaHandlers(d: MediaHandlerDeps, socket: ConcordSocket): Pick<
           'floor mode: you can unmute when the chair gives your site the floor',
         );
       }
-      await producer.resume();
-      await paused(producer, false);
+      await (await room()).setPaused(producer, false);
       return null;
     },
 

@@ -160,5 +160,11 @@ export function onDisconnect(deps: SessionHandlerDeps, socket: ConcordSocket, lo
   deps.sessions
     .dropped(sid, pid, deps.nodeId)
     .then(() => log.info('participant disconnected; keeping its place'))
-    .catch((err: unknown) => log.error({ err }, 'disconnect handling failed'));
+    // A node that stops meanwhile loses the write with its Redis connection; its death is
+    // then what drops the place (the other nodes' sweep), so that is no error.
+    .catch((err: unknown) =>
+      deps.stopping()
+        ? log.debug({ err }, 'node stopped before a drop was written')
+        : log.error({ err }, 'disconnect handling failed'),
+    );
 }

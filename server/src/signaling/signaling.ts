@@ -115,7 +115,6 @@ export class Signaling {
       ...sessionHandlers(sessionDeps, socket, (l) => (log = l), base),
       ...mediaHandlers(
         {
-          io: this.io,
           rooms: d.rooms,
           logs: d.logs,
           floorMedia: d.floorMedia,
@@ -144,6 +143,11 @@ export class Signaling {
       handlers,
     );
     socket.on('disconnect', () => onDisconnect(sessionDeps, socket, log));
+  }
+
+  /** The node begins to stop: connections that go from now on are its own doing, not drops to record. */
+  beginStopping(): void {
+    this.stopping = true;
   }
 
   async close(): Promise<void> {
