@@ -201,6 +201,7 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
     metrics: createMetrics(monitor, { totals: () => pipes.totals() }),
     apiLimiter: apiLimiter(redis),
     adminSecret: config.adminSecret,
+    trustProxy: config.trustProxy,
     clientDist: config.clientDist,
     log: log.child({ component: 'http' }),
   });
@@ -246,6 +247,7 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
       await ownership.claim(l.id);
     }
   }
+  await presence.recover();
   ownership.start();
   monitor.start();
 
@@ -257,6 +259,12 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
   baseUrl = config.publicUrl ?? `http://localhost:${port}`;
   // Other nodes and the browsers learn of this node once it can be reached.
   await nodeWatch.start();
+  if (config.publicUrl === null && nodeWatch.nodes().length > 1) {
+    log.warn(
+      { url: baseUrl, nodes: nodeWatch.nodes().map((n) => n.id) },
+      'PUBLIC_URL is not set, yet other nodes share this Redis: browsers elsewhere cannot reach this node by the address it announces',
+    );
+  }
   log.info({ port, url: baseUrl, node: nodeId, workers: config.mediasoup.numWorkers }, 'concord listening');
 
   let closing: Promise<void> | null = null;

@@ -31,6 +31,20 @@ describe('configuration', () => {
       announcedAddress: '203.0.113.7',
     });
   });
+  it('the proxies trusted with the client address are loopback by default, or the listed subnets, or a hop count', () => {
+    expect(loadConfig(base).trustProxy).toEqual(['loopback']);
+    expect(loadConfig({ ...base, TRUST_PROXY: '10.0.0.0/8,loopback' }).trustProxy).toEqual(['10.0.0.0/8', 'loopback']);
+    expect(loadConfig({ ...base, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(() => loadConfig({ ...base, TRUST_PROXY: 'a b' })).toThrow(/TRUST_PROXY/);
+  });
+  it('a node is named and placed by NODE_ID and NODE_REGION; a name with spaces is refused', () => {
+    expect(loadConfig({ ...base, NODE_ID: 'homs-1', NODE_REGION: 'homs' }).node).toEqual({
+      id: 'homs-1',
+      region: 'homs',
+    });
+    expect(loadConfig(base).node.region).toBeNull();
+    expect(() => loadConfig({ ...base, NODE_ID: 'homs 1' })).toThrow(/NODE_ID/);
+  });
   it('a missing or short secret stops the start with every problem listed', () => {
     expect(() => loadConfig({ REDIS_URL: base.REDIS_URL, JWT_SECRET: 'short' })).toThrow(ConfigError);
     expect(() => loadConfig({ REDIS_URL: base.REDIS_URL, JWT_SECRET: 'short' })).toThrow(

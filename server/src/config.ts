@@ -15,8 +15,21 @@ const EnvSchema = z.object({
   PORT: port.default(3000),
   /** Interface the HTTP server binds. Default 0.0.0.0. */
   HOST: z.string().default('0.0.0.0'),
-  /** Base URL printed in invite links. Default http://localhost:<PORT>. */
+  /**
+   * Where browsers reach this node: the base of invite links, and the address other pages
+   * move to when their node dies. Set it on every node of a deployment with several.
+   * Default http://localhost:<PORT>.
+   */
   PUBLIC_URL: z.url().optional(),
+  /**
+   * Which proxies in front of the node are trusted to say the client's address
+   * (X-Forwarded-For), for the per-address rate limit: `loopback`, addresses or subnets
+   * (comma-separated, e.g. `10.0.0.0/8,loopback`), or a number of hops. Default loopback.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^[0-9A-Za-z.:/,_-]+$/, 'addresses, subnets, loopback/linklocal/uniquelocal, or a hop count')
+    .default('loopback'),
   /** Redis connection URL (required; `npm start` starts a local one when it is unset). */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
   /** Secret that signs invite tokens (HS256). Required, at least 32 characters. */
@@ -94,6 +107,8 @@ export interface Config {
   health: { degradedLossPct: number; degradedRttMs: number; downAfterMs: number };
   reconnectGraceMs: number;
   inviteTtlSeconds: number;
+  /** Express's `trust proxy`: subnets and names, or a hop count. */
+  trustProxy: string[] | number;
   node: { id: string; region: string | null };
 }
 
@@ -114,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     publicUrl: e.PUBLIC_URL ?? null,
+    trustProxy: /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY.split(','),
     redisUrl: e.REDIS_URL,
     jwtSecret: e.JWT_SECRET,
     adminSecret: e.ADMIN_SECRET,

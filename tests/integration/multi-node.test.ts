@@ -282,6 +282,33 @@ describe('losing a node costs seconds', () => {
   });
 });
 
+describe('a node restarted under the same name', () => {
+  it('drops the places of its earlier run (they keep the grace) and forgets the tracks published through it', async () => {
+    const env = testEnv(inject('redisUrl'), { NODE_ID: 'fixed-name' });
+    let node = await ChildServer.start(env);
+    const other = await ChildServer.start(testEnv(inject('redisUrl'), { NODE_ID: 'fixed-other' }));
+    const sockets: TestSocket[] = [];
+    try {
+      const created = await newSession(node.url);
+      const daraa = await joinAs(node.url, inviteFor(created, 'member', 'Daraa'));
+      const watcher = await joinAs(other.url, inviteFor(created, 'operator'));
+      sockets.push(daraa.socket, watcher.socket);
+      const mic = await publishMic(daraa);
+      const forgotten = nextEvent(watcher.socket, 'producer:closed', (e) => e.producerId === mic, 20_000);
+      // Back under the same name before its key lapses: to the others it never looked dead.
+      await node.stop('SIGKILL');
+      node = await ChildServer.start(env);
+      await expect.poll(() => watcher.state().participants[daraa.id]?.connection).toBe('reconnecting');
+      await forgotten;
+      const snap = data(await request(watcher.socket, 'session:snapshot', {}));
+      expect(snap.producers.map((p) => p.producerId)).not.toContain(mic);
+    } finally {
+      sockets.forEach((s) => s.close());
+      await Promise.all([node.stop(), other.stop()]);
+    }
+  });
+});
+
 describe('media when a node dies', () => {
   let b: Concord;
   beforeAll(async () => {

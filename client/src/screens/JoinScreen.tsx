@@ -86,7 +86,11 @@ function DeviceCheck({ invite, info, onJoin }: DeviceCheckProps) {
     }
     onJoin({
       token: invite.token,
-      servers: placeNodes(info.nodes, info.invite.region, window.location.origin),
+      placement: {
+        servers: placeNodes(info.nodes, info.invite.region, window.location.origin),
+        region: info.invite.region,
+        pageOrigin: window.location.origin,
+      },
       instanceId: instanceIdFor(invite),
       displayName: displayName.trim(),
       micEnabled: micOn,

@@ -11,7 +11,7 @@ import {
 } from '@concord/shared';
 import type { ConsumerStats } from '../media/MediaClient';
 import { log } from '../logger';
-import { Connection } from './connection';
+import { Connection, type Placement } from './connection';
 import type { ActOutcome, SyncContext } from './context';
 import { ClientErrorCode, parseErrorCode, toAppError, type AppErrorCode } from './errors';
 import type { HealthBoard } from './health';
@@ -37,8 +37,8 @@ export interface JoinOptions {
   cameraEnabled: boolean;
   micDeviceId: string | null;
   cameraDeviceId: string | null;
-  /** The servers to connect to, best first (`placeNodes` of the session info). */
-  servers: string[];
+  /** Where to connect: the servers, best first (`placeNodes` of the session info), and what orders them. */
+  placement: Placement;
   /** Tracks opened by the device check, handed over so that the user is not asked again. */
   tracks: { mic: MediaStreamTrack | null; camera: MediaStreamTrack | null };
 }
@@ -70,7 +70,7 @@ export class SessionController {
 
   constructor(options: JoinOptions) {
     this.store = new Store(initialViewState({ ...options, unmuteOnFloor: readUnmuteOnFloor() }));
-    this.connection = new Connection(options.token, options.servers, {
+    this.connection = new Connection(options.token, options.placement, {
       connected: () => this.media.requestRestart(),
       dropped: () => this.log.dropped(),
       offline: () => this.media.close(),

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ErrorCode, NodeWireSchema, RoleSchema, SessionSchema, type SessionInfoWire } from '@concord/shared';
+import {
+  ErrorCode,
+  NodeWireSchema,
+  RoleSchema,
+  SessionSchema,
+  type NodeWire,
+  type SessionInfoWire,
+} from '@concord/shared';
 import { AppError, ClientErrorCode, ErrorCodeSchema } from './errors';
 
 const SESSION_INFO_PATH = '/api/session';
@@ -60,4 +67,17 @@ export async function fetchSessionInfo(token: string, signal: AbortSignal): Prom
     throw new AppError(body.data.error.code, body.data.error.message);
   }
   return body.data.data;
+}
+
+const NodesBodySchema = z.object({ ok: z.literal(true), data: z.object({ nodes: z.array(NodeWireSchema) }) });
+
+/** GET <server>/api/nodes: the live nodes, as a server sees them now; null when it cannot say. */
+export async function fetchNodes(server: string): Promise<NodeWire[] | null> {
+  try {
+    const response = await fetch(`${server}/api/nodes`, { signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
+    const body = NodesBodySchema.safeParse(await response.json());
+    return body.success ? body.data.data.nodes : null;
+  } catch {
+    return null;
+  }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { ErrorCode, type ClientStats, type ServerToClientEvents } from '@concord/shared';
+import { ErrorCode, placeNodes, type ClientStats, type ServerToClientEvents } from '@concord/shared';
 import { log } from '../logger';
+import { fetchNodes } from './api';
 import { ClientErrorCode, ErrorCodeSchema, isFatal, type AppErrorCode } from './errors';
 import { createSend, createSocket, reportStats, type ConcordSocket, type Send, type ServerEvents } from './send';
 import type { ConnectionStatus } from './viewState';
@@ -17,6 +18,16 @@ const SERVER_BACKOFF_STEP_MS = 1_000;
 const SERVER_BACKOFF_MAX_MS = 5_000;
 
 const ConnectErrorDataSchema = z.object({ code: ErrorCodeSchema });
+
+/** Where a participation connects: the servers to try, best first, and what orders them. */
+export interface Placement {
+  /** `placeNodes` of the nodes known when joining. */
+  servers: string[];
+  /** The invite's preferred region, if any. */
+  region: string | null;
+  /** The origin the page was loaded from. */
+  pageOrigin: string;
+}
 
 export interface ConnectionListener {
   /** Connected, the first time or again: the participation joins (again). */
@@ -47,6 +58,7 @@ export class Connection implements ServerEvents {
   /** Failed attempts since the last connect, across servers. */
   private failures = 0;
   private readonly handlers: [keyof ServerToClientEvents, Handler][] = [];
+  private servers: readonly string[];
   private closed = false;
   private retries = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -57,12 +69,13 @@ export class Connection implements ServerEvents {
 
   constructor(
     private readonly token: string,
-    private readonly servers: readonly string[],
+    private readonly placement: Placement,
     private readonly listener: ConnectionListener,
   ) {
-    if (servers.length === 0) {
+    if (placement.servers.length === 0) {
       throw new Error('a connection needs at least one server');
     }
+    this.servers = placement.servers;
     this.socket = this.open();
     this.send = createSend(() => this.socket);
   }
@@ -102,6 +115,21 @@ export class Connection implements ServerEvents {
   private attach(s: ConcordSocket, event: keyof ServerToClientEvents, handler: Handler): void {
     // socket.io types `on` per literal event name; the handler was typed for `event` by `on` above.
     (s.on as (event: string, handler: Handler) => void)(event, handler);
+  }
+
+  /**
+   * Nodes come and go during a long session: on every connect, the list is ordered again
+   * from the live nodes the current server knows. The current server keeps its turn.
+   */
+  private async refreshServers(): Promise<void> {
+    const current = this.server;
+    const nodes = await fetchNodes(current);
+    if (nodes === null || this.server !== current) {
+      return;
+    }
+    const placed = placeNodes(nodes, this.placement.region, this.placement.pageOrigin);
+    this.servers = placed.includes(current) ? placed : [current, ...placed];
+    this.serverIndex = this.servers.indexOf(current);
   }
 
   /** The current server cannot be reached: the socket goes, and one to the next server is made. */
@@ -169,6 +197,7 @@ export class Connection implements ServerEvents {
     this.everConnected = true;
     this.clearRetry();
     this.listener.status('connected');
+    void this.refreshServers();
     // The first connect and every reconnect take the same path: join (idempotent with the
     // same instanceId), then rebuild the media. The page is never reloaded.
     this.listener.connected();

@@ -53,6 +53,8 @@ export interface HttpDeps {
   /** Requests per client address, counted across nodes. */
   apiLimiter: RateLimiterAbstract;
   adminSecret: string;
+  /** Proxies trusted to say the client's address (Express `trust proxy`). */
+  trustProxy: string[] | number;
   clientDist: string;
   log: Logger;
 }
@@ -65,7 +67,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   const { logs, invites, health } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy);
   // A path with an empty segment ('//api/admin/…') is nobody's address: not the API, and not
   // a page of the client either (the client would otherwise be served for it).
   app.use((req, _res, next) => {
@@ -199,7 +201,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   );
 
   api.get('/nodes', (_req, res) => {
-    // Read by browsers of any node's page (they move to another node when theirs is gone).
+    // Read by the pages of every node (a page refreshes its list from the node it is connected to).
     res.setHeader('access-control-allow-origin', '*');
     const body: NodesWire = { nodes: deps.nodes() };
     res.json(ok(body));

@@ -98,6 +98,21 @@ export class PresenceClock implements OwnershipListener {
     }
   }
 
+  /**
+   * At start, before any connection: places and tracks recorded under this node's name are
+   * from an earlier run with the same `NODE_ID` (their connections died with it). The places
+   * drop, keeping the reconnect grace; the tracks are forgotten. A node with a new name has none.
+   */
+  async recover(): Promise<void> {
+    for (const log of await this.logs.loaded()) {
+      const mine = Object.entries(log.state.presence).filter(([, node]) => node === this.nodeId);
+      for (const [pid] of mine) {
+        await this.sessions.dropped(log.id, ParticipantIdSchema.parse(pid), this.nodeId);
+      }
+      await this.media.forgetNode(log.id, this.nodeId);
+    }
+  }
+
   /** Starts sweeping the sessions this node runs. */
   start(): void {
     this.sweepTimer = setInterval(() => {
