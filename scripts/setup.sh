@@ -11,15 +11,17 @@ cd "$CONCORD_ROOT"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
-RUNTIME_PACKAGES=(redis-server chromium)
+# coturn: the TURN server `npm start` runs (scripts/turn.sh).
+RUNTIME_PACKAGES=(redis-server chromium coturn)
 WORKER_PACKAGES=(g++ make pkg-config meson ninja-build libssl-dev libuv1-dev libsrtp2-dev
   libusrsctp-dev libabsl-dev flatbuffers-compiler libflatbuffers-dev)
 # promtool checks the /metrics output in the tests. The network test bed (tests/support/netbed.ts) needs
 # iproute2, procps (sysctl), nftables and iptables for namespaces and impairments, iputils-ping for its tests,
-# and gcc with libnetfilter-queue-dev to build its NFQUEUE delayer.
-TEST_PACKAGES=(prometheus iproute2 procps nftables iptables iputils-ping gcc libnetfilter-queue-dev)
+# and gcc with libnetfilter-queue-dev to build its NFQUEUE delayer. certutil (libnss3-tools) makes Chromium trust a
+# test TURN server's self-signed certificate (tests/support/coturn.ts).
+TEST_PACKAGES=(prometheus iproute2 procps nftables iptables iputils-ping gcc libnetfilter-queue-dev libnss3-tools)
 
-# --test adds what the tests need; --server (container images) leaves out Redis and Chromium.
+# --test adds what the tests need; --server (container images) leaves out Redis, Chromium and coturn.
 case "${1:-}" in
   --test) wanted=("${RUNTIME_PACKAGES[@]}" "${WORKER_PACKAGES[@]}" "${TEST_PACKAGES[@]}") ;;
   --server) wanted=("${WORKER_PACKAGES[@]}") ;;
@@ -31,8 +33,13 @@ missing=()
 for p in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+# Debian's coturn enables a system turnserver on 3478 with /etc/turnserver.conf, and systemd starts it at once. It
+# would share its ports with the one `npm start` runs (coturn binds with SO_REUSEPORT, so each would get some of the
+# requests), so when we install coturn we stop and disable that service. A coturn installed before is left alone.
+no_system_turn="systemctl disable --now coturn.service >/dev/null 2>&1 || true"
 if [ ${#missing[@]} -gt 0 ]; then
   cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
+  [[ " ${missing[*]} " != *" coturn "* ]] || cmd="$cmd && ($no_system_turn)"
   if [ "$(id -u)" != 0 ]; then
     log "missing Debian packages: ${missing[*]}"
     log "run as root, then try again:"
@@ -42,6 +49,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [[ " ${missing[*]} " != *" coturn "* ]] || ! command -v systemctl >/dev/null || eval "$no_system_turn"
 fi
 
 # --- 2. mediasoup worker ------------------------------------------------------

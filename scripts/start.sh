@@ -25,11 +25,23 @@ if [ ! -f client/dist/index.html ] || [ "$(cat "$CONCORD_STATE/client-build" 2>/
   echo "$client_hash" > "$CONCORD_STATE/client-build"
 fi
 
+# What we start, we stop on the way out (in reverse order).
+stops=()
+trap 'for ((i = ${#stops[@]} - 1; i >= 0; i--)); do "${stops[i]}"; done' EXIT
+trap 'exit 130' INT TERM
+
 if [ -z "${REDIS_URL:-}" ]; then
   source scripts/redis.sh
   start_embedded_redis "$CONCORD_STATE/redis"
-  trap stop_embedded_redis EXIT
-  trap 'exit 130' INT TERM
+  stops+=(stop_embedded_redis)
+fi
+
+# A local coturn unless TURN_URLS names the deployment's TURN servers (scripts/turn.sh, docs/operations.md).
+if [ -z "${TURN_URLS:-}" ]; then
+  export TURN_SECRET="${TURN_SECRET:-$(secret turn-secret)}"
+  source scripts/turn.sh
+  start_embedded_turn "$CONCORD_STATE/turn"
+  stops+=(stop_embedded_turn)
 fi
 
 node --import tsx server/src/main.ts --demo

@@ -1,4 +1,4 @@
-import type { HealthUpdate, Issue, MediaMode, Proceedings } from '@concord/shared';
+import type { HealthUpdate, IcePath, Issue, MediaMode, Proceedings } from '@concord/shared';
 import type { ConsumerStats } from './media/MediaClient';
 import type { SessionController } from './state/SessionController';
 
@@ -17,6 +17,8 @@ export interface ConcordTestHook {
   health(): HealthUpdate | null;
   /** This client's site media mode, as the server last set it. */
   mediaMode(): MediaMode;
+  /** The ICE path of each of this client's transports (direct UDP or TCP, or through TURN). */
+  paths(): Promise<IcePath[]>;
 }
 
 declare global {
@@ -40,5 +42,6 @@ export function installTestHook(): void {
     issues: () => active?.issues() ?? [],
     health: () => active?.health() ?? null,
     mediaMode: () => active?.mediaMode() ?? 'full',
+    paths: () => (active ? active.icePaths() : Promise.resolve([])),
   };
 }

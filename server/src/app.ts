@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { InviteService } from './auth/invites.js';
 import { TokenService } from './auth/tokens.js';
+import { TurnCredentials } from './auth/turn.js';
 import { Health } from './health/health.js';
 import { createMetrics } from './health/metrics.js';
 import { MediaModes } from './health/mediaModes.js';
@@ -229,6 +230,7 @@ export async function startConcord(config: Config, log: Logger): Promise<Concord
     broadcaster,
     registry,
     pipes,
+    turn: new TurnCredentials(config.turn),
     limiter: socketLimiter(redis),
     nodeId,
     log: log.child({ component: 'signaling' }),

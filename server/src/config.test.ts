@@ -14,15 +14,26 @@ describe('configuration', () => {
       announcedAddress: undefined,
       heardThresholdDbov: -70,
     });
-    expect(c.reconnectGraceMs).toBe(30_000);
+    expect(c.reconnectGraceMs).toBe(90_000);
     expect(c.mediasoup.numWorkers).toBeGreaterThan(0);
   });
-  it('health thresholds default to 5 % loss, 400 ms RTT and 5 s of silence, and can be changed', () => {
-    expect(loadConfig(base).health).toEqual({ degradedLossPct: 5, degradedRttMs: 400, downAfterMs: 5000 });
-    expect(loadConfig({ ...base, HEALTH_DEGRADED_RTT_MS: '250', HEALTH_DOWN_AFTER_MS: '8000' }).health).toMatchObject({
-      degradedRttMs: 250,
-      downAfterMs: 8000,
+  it('health thresholds default to 5 % loss, 400 ms RTT, 2 s of silence, degraded after 8 s and cleared after 5 s ok, and can be changed', () => {
+    expect(loadConfig(base).health).toEqual({
+      degradedLossPct: 5,
+      degradedRttMs: 400,
+      downAfterMs: 2000,
+      degradedAfterMs: 8000,
+      clearAfterMs: 5000,
     });
+    expect(
+      loadConfig({
+        ...base,
+        HEALTH_DEGRADED_RTT_MS: '250',
+        HEALTH_DOWN_AFTER_MS: '8000',
+        HEALTH_DEGRADED_AFTER_MS: '3000',
+        HEALTH_CLEAR_AFTER_MS: '10000',
+      }).health,
+    ).toMatchObject({ degradedRttMs: 250, downAfterMs: 8000, degradedAfterMs: 3000, clearAfterMs: 10_000 });
     expect(() => loadConfig({ ...base, HEALTH_DOWN_AFTER_MS: '10' })).toThrow(/HEALTH_DOWN_AFTER_MS/);
   });
   it('an announced IP makes mediasoup listen on every interface', () => {

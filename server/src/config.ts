@@ -40,9 +40,38 @@ const EnvSchema = z.object({
   RTC_LISTEN_IP: z.union([z.ipv4(), z.ipv6()]).optional(),
   /** Public IP or host name given to browsers in ICE candidates. Default: the listen IP. */
   ANNOUNCED_IP: z.string().min(1).optional(),
-  /** RTC port range for WebRTC transports. Default 40000-49999. */
+  /**
+   * The one UDP and one TCP port every WebRTC transport of a worker shares (a mediasoup
+   * WebRtcServer): worker i listens on RTC_PORT + i. 0 picks free ports (tests). Default 44400.
+   */
+  RTC_PORT: port.default(44400),
+  /**
+   * `true`: no shared port; each transport takes its own port from RTC_MIN_PORT-RTC_MAX_PORT
+   * (the fallback for networks that need it). Default false.
+   */
+  RTC_PORT_RANGE: z.enum(['true', 'false']).default('false'),
+  /** The port range of RTC_PORT_RANGE, and of the pipes between nodes. Default 40000-49999. */
   RTC_MIN_PORT: port.default(40000),
   RTC_MAX_PORT: port.default(49999),
+  /**
+   * TURN servers handed to browsers (comma-separated ICE URLs, e.g.
+   * `turn:turn.example.org:3478?transport=udp,turns:turn.example.org:443?transport=tcp`).
+   * Default none (`npm start` runs an embedded coturn and sets it).
+   */
+  TURN_URLS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((u) => u.trim())
+        .filter((u) => u.length > 0),
+    )
+    .pipe(z.array(z.string().regex(/^turns?:[^\s]+$/, 'each TURN URL starts with turn: or turns:'))),
+  /** The secret shared with the TURN server (`static-auth-secret`); required with TURN_URLS. */
+  TURN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** How long TURN credentials stay valid (seconds); clients renew them before. Default 3600. */
+  TURN_CREDENTIAL_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   /** mediasoup workers (one per core by default). */
   MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   /**
@@ -67,10 +96,21 @@ const EnvSchema = z.object({
   HEALTH_DEGRADED_LOSS_PCT: z.coerce.number().min(0).max(100).default(5),
   /** Round-trip time (ms) above which a site is degraded. Default 400. */
   HEALTH_DEGRADED_RTT_MS: z.coerce.number().int().min(1).default(400),
-  /** No media and no heartbeat for this long (ms) makes a site down. Default 5000. */
-  HEALTH_DOWN_AFTER_MS: z.coerce.number().int().min(1000).default(5_000),
-  /** How long a dropped participant keeps its place before it is removed. Default 30 s. */
-  RECONNECT_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+  /**
+   * No media and no heartbeat from any of a site's participants for this long (ms) makes the
+   * site down, at once. Heartbeats come every second (socket pings), media many times a second.
+   * Default 2000.
+   */
+  HEALTH_DOWN_AFTER_MS: z.coerce.number().int().min(1000).default(2_000),
+  /** Loss or RTT above its threshold must last this long (ms) before a site is degraded. Default 8000. */
+  HEALTH_DEGRADED_AFTER_MS: z.coerce.number().int().min(0).default(8_000),
+  /** A degraded or down site must be ok this long (ms) without a break before its alarm clears. Default 5000. */
+  HEALTH_CLEAR_AFTER_MS: z.coerce.number().int().min(0).default(5_000),
+  /**
+   * How long a dropped participant keeps its place (and its media on its node) before it is
+   * removed: longer than the client keeps trying (at least 60 s). Default 90 s.
+   */
+  RECONNECT_GRACE_MS: z.coerce.number().int().min(0).default(90_000),
   /**
    * This node's name among the nodes that share one Redis. Default: the host name and a
    * random suffix, new at every start (a restarted node is a new node; its old connections
@@ -100,11 +140,21 @@ export interface Config {
     heardThresholdDbov: number;
     minPort: number;
     maxPort: number;
+    /** The WebRtcServer port of worker 0 (0: free ports), or null for a port per transport. */
+    sharedPort: number | null;
   };
+  /** TURN servers for browsers, with the secret their credentials are made from; null: none. */
+  turn: { urls: string[]; secret: string; ttlSeconds: number } | null;
   mediasoup: { numWorkers: number; logLevel: 'debug' | 'warn' | 'error' | 'none'; peersPerRouter: number };
   log: { level: string; pretty: boolean };
   clientDist: string;
-  health: { degradedLossPct: number; degradedRttMs: number; downAfterMs: number };
+  health: {
+    degradedLossPct: number;
+    degradedRttMs: number;
+    downAfterMs: number;
+    degradedAfterMs: number;
+    clearAfterMs: number;
+  };
   reconnectGraceMs: number;
   inviteTtlSeconds: number;
   /** Express's `trust proxy`: subnets and names, or a hop count. */
@@ -125,6 +175,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.RTC_MIN_PORT > e.RTC_MAX_PORT) {
     throw new ConfigError('invalid configuration:\n  RTC_MIN_PORT: must not exceed RTC_MAX_PORT');
   }
+  if (e.TURN_URLS.length > 0 && e.TURN_SECRET === undefined) {
+    throw new ConfigError('invalid configuration:\n  TURN_SECRET: required when TURN_URLS is set');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -139,7 +192,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       heardThresholdDbov: e.AUDIO_HEARD_DBOV,
       minPort: e.RTC_MIN_PORT,
       maxPort: e.RTC_MAX_PORT,
+      sharedPort: e.RTC_PORT_RANGE === 'true' ? null : e.RTC_PORT,
     },
+    turn:
+      e.TURN_URLS.length > 0 && e.TURN_SECRET !== undefined
+        ? { urls: e.TURN_URLS, secret: e.TURN_SECRET, ttlSeconds: e.TURN_CREDENTIAL_TTL_SECONDS }
+        : null,
     mediasoup: {
       numWorkers: e.MEDIASOUP_WORKERS ?? os.availableParallelism(),
       logLevel: e.MEDIASOUP_LOG_LEVEL,
@@ -151,6 +209,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       degradedLossPct: e.HEALTH_DEGRADED_LOSS_PCT,
       degradedRttMs: e.HEALTH_DEGRADED_RTT_MS,
       downAfterMs: e.HEALTH_DOWN_AFTER_MS,
+      degradedAfterMs: e.HEALTH_DEGRADED_AFTER_MS,
+      clearAfterMs: e.HEALTH_CLEAR_AFTER_MS,
     },
     reconnectGraceMs: e.RECONNECT_GRACE_MS,
     inviteTtlSeconds: e.INVITE_TTL_SECONDS,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ParticipantIdSchema, SessionIdSchema, SiteIdSchema } from './ids.js';
+import { MediaIdSchema, ParticipantIdSchema, SessionIdSchema, SiteIdSchema } from './ids.js';
 import { RoleSchema } from './domain.js';
 import { nameText } from './text.js';
 import { RegionSchema } from './nodes.js';
@@ -48,6 +48,12 @@ export const JoinSessionSchema = z.strictObject({
    * takes its own place again while two tabs on the same invite link stay two participants.
    */
   instanceId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  /**
+   * The media transports the tab still holds after its socket came back. The node keeps them
+   * (and every track on them) when it still holds them for this participant; otherwise, and
+   * when absent, the participant's media on the node starts over.
+   */
+  resume: z.array(MediaIdSchema).min(1).max(2).optional(),
 });
 export type JoinSession = z.infer<typeof JoinSessionSchema>;
 

@@ -190,6 +190,20 @@ export interface TransportOptionsWire {
   }[];
   dtlsParameters: z.infer<typeof DtlsParametersSchema>;
 }
+
+/** One TURN server entry, as RTCPeerConnection takes it. */
+export interface IceServerWire {
+  urls: string[];
+  username: string;
+  credential: string;
+}
+
+/** The TURN servers of the deployment with a fresh credential, and when that credential expires. */
+export interface IceServersWire {
+  iceServers: IceServerWire[];
+  /** Unix ms after which the TURN server refuses the credential; null when there is none. */
+  expiresAt: number | null;
+}
 export interface ConsumerOptionsWire {
   id: string;
   producerId: string;

@@ -28,6 +28,7 @@ import {
   ProducerRefSchema,
   RestartIceSchema,
   type ConsumerOptionsWire,
+  type IceServersWire,
   type RouterRtpCapabilitiesOut,
   type TransportOptionsWire,
 } from './media.js';
@@ -91,6 +92,11 @@ export interface SessionSnapshot {
   serverNow: number;
 }
 
+/** The answer to `session:join`: the snapshot, and whether the tab's media was kept (`resume`). */
+export interface SessionJoined extends SessionSnapshot {
+  mediaResumed: boolean;
+}
+
 export interface ActiveSpeaker {
   participantId: Participant['id'];
   siteId: Participant['siteId'];
@@ -113,7 +119,7 @@ export const SinceSchema = z.strictObject({ after: z.number().int().nonnegative(
 
 export const REQUESTS = {
   // ---- the session ----
-  'session:join': request(JoinSessionSchema, null, false).returns<SessionSnapshot>(),
+  'session:join': request(JoinSessionSchema, null, false).returns<SessionJoined>(),
   'session:leave': request(EmptySchema, null).returns<null>(),
   /** A fresh snapshot, for a client too far behind to catch up with `session:since`. */
   'session:snapshot': request(EmptySchema, 'read').returns<SessionSnapshot>(),
@@ -131,6 +137,7 @@ export const REQUESTS = {
   'media:createTransport': request(CreateTransportSchema, 'listen').returns<TransportOptionsWire>(),
   'media:connectTransport': request(ConnectTransportSchema, 'listen').returns<null>(),
   'media:restartIce': request(RestartIceSchema, 'listen').returns<TransportOptionsWire['iceParameters']>(),
+  'media:iceServers': request(EmptySchema, 'listen').returns<IceServersWire>(),
   /** The permission depends on the source (`publishAction`); checked by the handler. */
   'media:produce': request(ProduceSchema, null).returns<{ producerId: string }>(),
   'media:closeProducer': request(ProducerRefSchema, null).returns<null>(),

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { InviteWire, Result } from '@concord/shared';
 import {
@@ -8,12 +6,12 @@ import {
   inbound,
   joinThroughUi,
   MEDIA_TIMEOUT_MS,
-  resultsDir,
   screenshot,
   type Actor,
 } from '../support/browser.js';
 import { AdminApi, data, request } from '../support/clients.js';
 import { uniqueId } from '../support/env.js';
+import { recordResult } from '../support/results.js';
 import { nodeUrl, withCities } from '../support/cities.js';
 import type { City } from '../support/netbed.js';
 import { SITES, inviteFor, joinAs, type Joined } from '../support/sessions.js';
@@ -59,11 +57,6 @@ async function rateOver(windowMs: number, read: () => Promise<number>): Promise<
   const first = await read();
   await new Promise((r) => setTimeout(r, windowMs));
   return ((await read()) - first) / (windowMs / 1000);
-}
-
-function record(name: string, value: unknown): void {
-  fs.mkdirSync(resultsDir, { recursive: true });
-  fs.writeFileSync(path.join(resultsDir, `${name}.json`), `${JSON.stringify(value, null, 2)}\n`);
 }
 
 describe('four cities, a node in each of three', () => {
@@ -122,7 +115,7 @@ describe('four cities, a node in each of three', () => {
       const three = await rateOver(WINDOW_MS, read);
       extra.forEach((j) => j.socket.close());
       const oneAgain = await rateOver(WINDOW_MS, read);
-      record('four-cities-pipe', {
+      recordResult('four-cities-pipe', {
         bytesPerSecond: { oneConsumer: one, threeConsumers: three, oneConsumerAgain: oneAgain },
       });
       expect(one).toBeGreaterThan(0);
@@ -176,7 +169,7 @@ describe('four cities, a node in each of three', () => {
           { timeout: FAILOVER_BUDGET_MS - 500, interval: 100 },
         )
         .toBe(true);
-      record('four-cities-failover', { reconnectToMediaMs: flowingAt - killedAt });
+      recordResult('four-cities-failover', { reconnectToMediaMs: flowingAt - killedAt });
       // Another node holds the Homs browser now; the page was never reloaded (same participant).
       expect(['daraa', 'damascus']).toContain(nodeOf(chair, homs));
       expect(await homs.page.evaluate(() => window.__concord?.state().participantId)).toBe(homs.participantId);

@@ -30,12 +30,18 @@ export const CHROMIUM_ARGS = [
  * context, and the bed's nodes serve HTTP on their own addresses, not on localhost).
  */
 export async function launchChromium(
-  options: { executablePath?: string; secureOrigins?: readonly string[] } = {},
+  options: {
+    executablePath?: string;
+    secureOrigins?: readonly string[];
+    /** Extra environment, e.g. a HOME whose NSS database trusts a test certificate. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<Browser> {
   const origins = options.secureOrigins ?? [];
   return chromium.launch({
     executablePath: options.executablePath ?? CHROMIUM_PATH,
     headless: true,
+    ...(options.env === undefined ? {} : { env: { ...process.env, ...options.env } }),
     args:
       origins.length === 0
         ? CHROMIUM_ARGS
@@ -73,6 +79,9 @@ export interface InboundSample {
   kind: 'audio' | 'video';
   bytesReceived: number;
   framesDecoded?: number;
+  frameWidth?: number;
+  totalSamplesReceived?: number;
+  concealedSamples?: number;
 }
 
 /** The inbound-rtp counters of every consumer, read from the page's RTCPeerConnection stats. */
@@ -132,7 +141,13 @@ export interface Actor {
   participantId: string;
 }
 
-export async function joinThroughUi(browser: Browser, url: string, name: string): Promise<Actor> {
+export async function joinThroughUi(
+  browser: Browser,
+  url: string,
+  name: string,
+  /** `beforeJoin`: called just before the click on join (to time what follows from it). */
+  hooks: { beforeJoin?: () => void } = {},
+): Promise<Actor> {
   const { page } = await newActor(browser, name);
   await page.goto(url);
   // The device check shows the camera before joining.
@@ -141,6 +156,7 @@ export async function joinThroughUi(browser: Browser, url: string, name: string)
       timeout: MEDIA_TIMEOUT_MS,
     })
     .toBeGreaterThan(0);
+  hooks.beforeJoin?.();
   await page.getByTestId('join-button').click();
   await page.getByTestId('session-screen').waitFor({ timeout: MEDIA_TIMEOUT_MS });
   await expect.poll(() => page.evaluate(() => window.__concord?.state().participantId ?? null)).not.toBeNull();

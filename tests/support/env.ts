@@ -12,6 +12,8 @@ export function testEnv(redisUrl: string, extra: Record<string, string> = {}): N
     JWT_SECRET: TEST_JWT_SECRET,
     ADMIN_SECRET: TEST_ADMIN_SECRET,
     MEDIASOUP_WORKERS: '1',
+    // Many servers share this machine in a run: each worker's one-port server takes free ports.
+    RTC_PORT: '0',
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'warn',
     RECONNECT_GRACE_MS: '30000',
     ...extra,

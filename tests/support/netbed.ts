@@ -107,8 +107,11 @@ export interface LinkImpairment {
 
 /** A firewall between a city and the rest; ICMP and ARP always pass. */
 export type BlockRule =
-  /** All UDP dropped; TCP only to (and back from) this one address and port, e.g. a TURN server on 443. */
-  | { kind: 'tcp-only-to'; address: string; port: number }
+  /**
+   * All UDP dropped; TCP only to (and back from) this port of these addresses, e.g. a site that may reach only
+   * port 443 of the deployment's web server and TURN server.
+   */
+  | { kind: 'tcp-only-to'; address: string | readonly string[]; port: number }
   /** All UDP dropped, TCP untouched. */
   | { kind: 'no-udp' };
 
@@ -356,7 +359,12 @@ export async function cleanupNetbeds(options: { prefix?: string } = {}): Promise
     await removeBed(options.prefix);
     return [options.prefix];
   }
-  return removeBeds((owner) => !ownerAlive(owner) || ownedByThisProcess(owner.pid));
+  const removed = await removeBeds((owner) => !ownerAlive(owner) || ownedByThisProcess(owner.pid));
+  const holder = lockHolder();
+  if (holder !== null && (!ownerAlive({ prefix: '', ...holder }) || ownedByThisProcess(holder.pid))) {
+    fs.rmSync(LOCK_DIR, { recursive: true, force: true });
+  }
+  return removed;
 }
 
 async function removeBeds(shouldGo: (owner: OwnerRecord) => boolean): Promise<string[]> {
@@ -530,8 +538,13 @@ function validateDirection(city: City, dir: Direction, d: LinkDirection | undefi
 function validateBlock(rule: BlockRule): void {
   switch (rule.kind) {
     case 'tcp-only-to':
-      if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(rule.address)) {
-        throw new NetbedError(`block: address must be an IPv4 address, got '${rule.address}'`);
+      for (const address of addressesOf(rule)) {
+        if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) {
+          throw new NetbedError(`block: address must be an IPv4 address, got '${address}'`);
+        }
+      }
+      if (addressesOf(rule).length === 0) {
+        throw new NetbedError('block: give at least one address');
       }
       if (!(Number.isInteger(rule.port) && rule.port > 0 && rule.port < 65536)) {
         throw new NetbedError(`block: port must be 1..65535, got ${rule.port}`);
@@ -542,6 +555,10 @@ function validateBlock(rule: BlockRule): void {
     default:
       assertUnreachable(rule);
   }
+}
+
+function addressesOf(rule: { address: string | readonly string[] }): readonly string[] {
+  return typeof rule.address === 'string' ? [rule.address] : rule.address;
 }
 
 function assertUnreachable(x: never): never {
@@ -561,7 +578,7 @@ function chainRules(state: LinkState, dir: Direction): string[] {
       case 'tcp-only-to': {
         // Stateless, both directions: out only to address:port, back only from it.
         const [addr, port] = dir === 'up' ? ['daddr', 'dport'] : ['saddr', 'sport'];
-        rules.push(`ip protocol tcp ip ${addr} != ${block.address} drop`);
+        rules.push(`ip protocol tcp ip ${addr} != { ${addressesOf(block).join(', ')} } drop`);
         rules.push(`tcp ${port} != ${block.port} drop`);
         break;
       }
@@ -613,6 +630,71 @@ const REQUIRED_COMMANDS: ReadonlyArray<[command: string, debianPackage: string]>
   ['sysctl', 'procps'],
 ];
 
+// --- one bed at a time ------------------------------------------------------------------------------------
+
+/** The machine's one bed is taken by creating this folder (atomic); its holder is named inside. */
+const LOCK_DIR = path.join(STATE_ROOT, '.lock');
+const LOCK_HOLDER = 'holder.json';
+/** How long a run waits for another run's bed to go before it gives up (NETBED_WAIT_MS). */
+const DEFAULT_LOCK_WAIT_MS = 15 * 60_000;
+const LOCK_POLL_MS = 500;
+/** A lock folder without a holder record this old was left by a crash between its two steps. */
+const LOCK_ORPHAN_MS = 10_000;
+
+function lockHolder(): { pid: number; start: number } | null {
+  try {
+    const parsed: unknown = JSON.parse(fs.readFileSync(path.join(LOCK_DIR, LOCK_HOLDER), 'utf8'));
+    if (typeof parsed === 'object' && parsed !== null && 'pid' in parsed && 'start' in parsed) {
+      const { pid, start } = parsed;
+      if (typeof pid === 'number' && typeof start === 'number') {
+        return { pid, start };
+      }
+    }
+  } catch {
+    // No record (yet, or any more).
+  }
+  return null;
+}
+
+/**
+ * Takes the machine's one bed (the cities' addresses are fixed), waiting while another live
+ * run holds it: test runs, benchmarks and people at the same machine take turns. A holder
+ * that died gives it up.
+ */
+async function acquireBedLock(waitMs: number): Promise<void> {
+  fs.mkdirSync(STATE_ROOT, { recursive: true });
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      fs.mkdirSync(LOCK_DIR);
+      const me = { pid: process.pid, start: procStat(process.pid)?.start ?? 0 };
+      fs.writeFileSync(path.join(LOCK_DIR, LOCK_HOLDER), `${JSON.stringify(me)}\n`);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw err;
+      }
+    }
+    const holder = lockHolder();
+    const orphan =
+      holder === null && Date.now() - (fs.statSync(LOCK_DIR, { throwIfNoEntry: false })?.mtimeMs ?? 0) > LOCK_ORPHAN_MS;
+    if (orphan || (holder !== null && !ownerAlive({ prefix: '', ...holder }))) {
+      fs.rmSync(LOCK_DIR, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new NetbedError(`another run (pid ${holder?.pid ?? '?'}) has held the network test bed for too long`);
+    }
+    await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
+  }
+}
+
+function releaseBedLock(): void {
+  if (lockHolder()?.pid === process.pid) {
+    fs.rmSync(LOCK_DIR, { recursive: true, force: true });
+  }
+}
+
 /** Builds the four cities (after removing leftovers with the same prefix and beds of dead runs). */
 export async function createNetbed(options: NetbedOptions = {}): Promise<Netbed> {
   if (process.getuid?.() !== 0) {
@@ -629,7 +711,16 @@ export async function createNetbed(options: NetbedOptions = {}): Promise<Netbed>
   }
   const prefix = options.prefix ?? `${NETBED_PREFIX_BASE}${crypto.randomBytes(3).toString('hex')}-`;
   validatePrefix(prefix);
+  await acquireBedLock(Number(process.env['NETBED_WAIT_MS'] ?? DEFAULT_LOCK_WAIT_MS));
+  try {
+    return await buildBed(prefix);
+  } catch (err) {
+    releaseBedLock();
+    throw err;
+  }
+}
 
+async function buildBed(prefix: string): Promise<Netbed> {
   await removeBed(prefix);
   // Beds of runs that died; a live bed, even one of this process, is left for assertHostAddressFree to name.
   await removeBeds((owner) => !ownerAlive(owner));
@@ -903,5 +994,6 @@ export class Netbed {
     }
     this.delayers.clear();
     await removeBed(this.prefix);
+    releaseBedLock();
   }
 }

@@ -3,10 +3,14 @@ import type { AlarmNotice } from '../state/viewState';
 import { AlertIcon } from './Icons';
 import { Toast } from './Toast';
 
-/** Tells the chair that a site went down or degraded, before anyone there says so. */
+/**
+ * Tells the chair, once, that a site went down, before anyone there says so. Only for down:
+ * the site's chip in the header shows every change of state, degraded included, without
+ * interrupting; this notice is for the one change the chair must act on.
+ */
 export function AlarmToast({ notice, onDismiss }: { notice: AlarmNotice | null; onDismiss: (id: number) => void }) {
   const { t } = useTranslation();
-  if (!notice) {
+  if (!notice || notice.alarm.level !== 'down') {
     return null;
   }
   const { alarm } = notice;
@@ -20,7 +24,7 @@ export function AlarmToast({ notice, onDismiss }: { notice: AlarmNotice | null; 
       data={{ 'site-id': alarm.siteId, level: alarm.level }}
     >
       <AlertIcon />
-      <span>{t(`health.alarmToast.${alarm.level}`, { site: alarm.siteName })}</span>
+      <span>{t('health.alarmToast.down', { site: alarm.siteName })}</span>
     </Toast>
   );
 }

@@ -1,4 +1,3 @@
-import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Session } from '@concord/shared';
 import { summaryCounts, type SiteSummary } from '../state/health';
@@ -9,89 +8,54 @@ interface HealthBadgeProps {
 }
 
 /**
- * The chair's view of the sites' connections: how many are down or degraded, red when any
- * is down; a click lists every site. Sites that never joined are counted apart: absent is
- * not failing.
+ * The chair's view of the sites' connections: one chip per site, always in sight, that turns
+ * amber when the site is degraded and red when it is down, and back when it recovers. The
+ * chair sees a site change state, not a stream of notices. A site that never joined has a
+ * hollow dot: absent is not failing.
  */
 export function HealthBadge({ summary, sites }: HealthBadgeProps) {
   const { t } = useTranslation();
-  const [open, setOpen] = useState(false);
-  const root = useRef<HTMLDivElement>(null);
   const counts = summaryCounts(summary);
   const tone = counts.down > 0 ? 'down' : counts.degraded > 0 ? 'degraded' : 'ok';
-
-  useEffect(() => {
-    if (!open) {
-      return;
-    }
-    const onPointer = (e: PointerEvent) => {
-      if (e.target instanceof Node && !root.current?.contains(e.target)) {
-        setOpen(false);
-      }
-    };
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        setOpen(false);
-      }
-    };
-    document.addEventListener('pointerdown', onPointer);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('pointerdown', onPointer);
-      document.removeEventListener('keydown', onKey);
-    };
-  }, [open]);
-
   const nameOf = (siteId: string) => sites.find((s) => s.id === siteId)?.name ?? siteId;
   return (
-    <div className="health-badge" ref={root}>
-      <button
-        type="button"
-        className={`chip health-badge__button health-badge__button--${tone}`}
-        data-testid="health-badge"
-        data-down={counts.down}
-        data-degraded={counts.degraded}
-        data-absent={counts.absent}
-        data-tone={tone}
-        aria-expanded={open}
-        aria-controls="health-badge-sites"
-        aria-label={t('health.badge.label')}
-        onClick={() => setOpen(!open)}
-      >
-        <span className="health-badge__dot" aria-hidden="true" />
-        {counts.down + counts.degraded === 0
-          ? t('health.badge.allOk')
-          : t('health.badge.counts', { down: counts.down, degraded: counts.degraded })}
-      </button>
-      {open && (
-        <div className="health-badge__popover" id="health-badge-sites" data-testid="health-sites">
-          <h2 className="health-badge__title">{t('health.badge.sitesTitle')}</h2>
-          {summary === null ? (
-            <p className="muted">{t('health.badge.noData')}</p>
-          ) : (
-            <ul className="health-badge__list">
-              {summary.sites.map((site) => {
-                const absent = site.status === 'down' && summary.absent.has(site.siteId);
-                return (
-                  <li
-                    key={site.siteId}
-                    className="health-badge__site"
-                    data-testid="health-site"
-                    data-site-id={site.siteId}
-                    data-status={site.status}
-                    data-absent={absent ? 'true' : 'false'}
-                  >
-                    <span className="health-badge__site-dot" aria-hidden="true" />
-                    <span className="health-badge__site-name">{nameOf(site.siteId)}</span>
-                    <span className="health-badge__site-status">
-                      {absent ? t('health.absent') : t(`health.status.${site.status}`)}
-                    </span>
-                  </li>
-                );
-              })}
-            </ul>
-          )}
-        </div>
+    <div
+      className="health-badge"
+      role="group"
+      aria-label={t('health.badge.label')}
+      data-testid="health-badge"
+      data-down={counts.down}
+      data-degraded={counts.degraded}
+      data-absent={counts.absent}
+      data-tone={tone}
+    >
+      {summary === null ? (
+        <span className="chip chip--muted">{t('health.badge.noData')}</span>
+      ) : (
+        summary.sites.map((site) => {
+          const absent = site.status === 'down' && summary.absent.has(site.siteId);
+          const word = absent ? t('health.absent') : t(`health.status.${site.status}`);
+          return (
+            <span
+              key={site.siteId}
+              className="chip site-chip"
+              data-testid="health-site"
+              data-site-id={site.siteId}
+              data-status={site.status}
+              data-absent={absent ? 'true' : 'false'}
+              title={`${nameOf(site.siteId)}: ${word}`}
+            >
+              <span className="site-chip__dot" aria-hidden="true" />
+              <span className="site-chip__name">{nameOf(site.siteId)}</span>
+              {/* Said in words too, not by colour alone; ok and absent stay quiet. */}
+              {site.status !== 'ok' && !absent ? (
+                <span className="site-chip__status">{word}</span>
+              ) : (
+                <span className="visually-hidden">{word}</span>
+              )}
+            </span>
+          );
+        })
       )}
     </div>
   );

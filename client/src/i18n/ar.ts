@@ -47,6 +47,9 @@ export const ar: Translation = {
     connecting: 'جارٍ الاتصال…',
     reconnecting: 'جارٍ إعادة الاتصال…',
     bannerDetail: 'انقطع الاتصال. مكانك محفوظ، وستعيد هذه الصفحة الاتصال تلقائيًا.',
+    elapsed: 'المحاولة مستمرة منذ {{seconds}} ثانية.',
+    longDetail:
+      'ما زالت الصفحة تحاول وستواصل المحاولة. مكانك وطلب الكلمة وقضاياك محفوظة؛ إن طال الأمر فافحص شبكة هذا الموقع.',
   },
   controls: {
     label: 'أدوات التحكم بالجلسة',
@@ -367,6 +370,7 @@ export const ar: Translation = {
       down: 'منقطع',
     },
     absent: 'لم ينضم بعد',
+    recovering: 'عاد الاتصال — نتحقق من ثباته',
     reasons: {
       loss: 'فقدان الحزم',
       rtt: 'تأخير مرتفع',
@@ -380,6 +384,15 @@ export const ar: Translation = {
       rtt: 'التأخير',
       jitter: 'التذبذب',
       lastHeard: 'آخر صوت',
+      path: 'المسار',
+    },
+    /** A link's path to the media server (technical names, the same in every language). */
+    path: {
+      udp: 'UDP',
+      tcp: 'TCP',
+      'turn-udp': 'TURN/UDP',
+      'turn-tcp': 'TURN/TCP',
+      'turn-tls': 'TURN/TLS',
     },
     units: {
       bps: '{{value}} بت/ث',
@@ -449,14 +462,10 @@ export const ar: Translation = {
     },
     badge: {
       label: 'اتصال المواقع',
-      allOk: 'المواقع سليمة',
-      counts: 'منقطع {{down}} · ضعيف {{degraded}}',
-      sitesTitle: 'اتصال المواقع',
       noData: 'لا تقرير بعد.',
     },
     alarmToast: {
       down: 'انقطع الاتصال بموقع {{site}}',
-      degraded: 'اتصال موقع {{site}} ضعيف',
     },
   },
   mediaMode: {
@@ -470,6 +479,11 @@ export const ar: Translation = {
         full: 'أعاد المشغّل الفيديو الكامل لموقعك.',
         low: 'حوّل المشغّل موقعك إلى فيديو منخفض الدقة لتوفير عرض النطاق.',
         'audio-only': 'حوّل المشغّل موقعك إلى الصوت فقط لتوفير عرض النطاق.',
+      },
+      uplink: {
+        full: 'تحسّن اتصالك: عاد الفيديو الكامل.',
+        low: 'اتصالك ضعيف: ترسل كاميرتك فيديو منخفض الدقة ليبقى صوتك واضحًا.',
+        'audio-only': 'اتصالك أضعف من أن يحمل الفيديو: أُوقفت كاميرتك مؤقتًا ليبقى صوتك واضحًا.',
       },
       auto: {
         full: 'عاد الفيديو الكامل لموقعك.',

@@ -47,6 +47,9 @@ export const en = {
     connecting: 'Connecting…',
     reconnecting: 'Reconnecting…',
     bannerDetail: 'The connection dropped. You keep your place; this page reconnects by itself.',
+    elapsed: 'Trying for {{seconds}} s.',
+    longDetail:
+      'Still trying, and this page will go on trying. Your place, your floor request and your issues are kept; if this lasts, check this site’s network.',
   },
   controls: {
     label: 'Session controls',
@@ -367,6 +370,7 @@ export const en = {
       down: 'Down',
     },
     absent: 'Not joined yet',
+    recovering: 'back — confirming it holds',
     reasons: {
       loss: 'packet loss',
       rtt: 'slow round trip',
@@ -380,6 +384,15 @@ export const en = {
       rtt: 'RTT',
       jitter: 'Jitter',
       lastHeard: 'Last heard',
+      path: 'Path',
+    },
+    /** A link's path to the media server (technical names, the same in every language). */
+    path: {
+      udp: 'UDP',
+      tcp: 'TCP',
+      'turn-udp': 'TURN/UDP',
+      'turn-tcp': 'TURN/TCP',
+      'turn-tls': 'TURN/TLS',
     },
     units: {
       bps: '{{value}} bit/s',
@@ -449,14 +462,10 @@ export const en = {
     },
     badge: {
       label: 'Site connections',
-      allOk: 'Sites OK',
-      counts: 'Down {{down}} · Degraded {{degraded}}',
-      sitesTitle: 'Site connections',
       noData: 'No report yet.',
     },
     alarmToast: {
       down: '{{site}} is down',
-      degraded: '{{site}} has a weak connection',
     },
   },
   mediaMode: {
@@ -470,6 +479,11 @@ export const en = {
         full: 'The operator restored full video for your site.',
         low: 'The operator switched your site to low-resolution video to save bandwidth.',
         'audio-only': 'The operator switched your site to audio only to save bandwidth.',
+      },
+      uplink: {
+        full: 'Your connection is good again: full video is back.',
+        low: 'Your connection is weak: your camera sends low-resolution video so that your voice stays clear.',
+        'audio-only': 'Your connection is too weak for video: your camera is paused so that your voice stays clear.',
       },
       auto: {
         full: 'Full video is back for your site.',

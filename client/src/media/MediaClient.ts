@@ -2,12 +2,13 @@ import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
 import { ErrorCode, type MediaSource as MediaSourceKind, type ProducerInfo } from '@concord/shared';
 import { assertUnreachable } from '../assert';
-import { AppError, ClientErrorCode } from '../state/errors';
+import { AppError, ClientErrorCode, toAppError } from '../state/errors';
 import type { Send } from '../state/send';
 import { log } from '../logger';
 import type { StatsDirection, TransportStatsRows } from './clientStats';
 import { Consumers, type ConsumerStats, type RemoteTrack } from './consumers';
-import { createTransport, type TransportDirection } from './transports';
+import { createTransport, restartIce, type TransportDirection, type TransportOwner } from './transports';
+import { IceServerRenewal } from './iceServers';
 import { toDeviceRtpCapabilities } from './wire';
 
 export type { ConsumerStats, RemoteTrack } from './consumers';
@@ -16,6 +17,8 @@ export type { TransportDirection } from './transports';
 /** The requests the media layer needs: the client's one generic sender (`state/send.ts`). */
 export interface MediaSignaling {
   readonly send: Send;
+  /** Whether a request sent now reaches a joined session (not while the socket is down or rejoining). */
+  readonly isServed: () => boolean;
 }
 
 export interface MediaClientListener {
@@ -37,12 +40,17 @@ const CAMERA_SIMULCAST: readonly Readonly<types.RtpEncodingParameters>[] = [
 /** The best camera layer; a site on a weak uplink is held to layer 0 (see `setCameraMaxSpatialLayer`). */
 export const CAMERA_TOP_LAYER = CAMERA_SIMULCAST.length - 1;
 const CAMERA_CODEC_OPTIONS: types.ProducerCodecOptions = { videoGoogleStartBitrate: 1000 };
+/**
+ * Speech first: in-band FEC rebuilds a lost packet from the next one, DTX sends next to
+ * nothing in silence (a weak uplink keeps its bits for when someone speaks).
+ */
+const MIC_CODEC_OPTIONS: types.ProducerCodecOptions = { opusFec: true, opusDtx: true };
 /** Documents need sharp text, not motion: one layer with room for detail. */
 const SCREEN_MAX_BITRATE = 1_500_000;
 function producerOptions(source: MediaSourceKind): Pick<types.ProducerOptions, 'encodings' | 'codecOptions'> {
   switch (source) {
     case 'mic':
-      return {};
+      return { codecOptions: MIC_CODEC_OPTIONS };
     case 'camera':
       // Copies: mediasoup-client writes into the encodings it is given.
       return { encodings: CAMERA_SIMULCAST.map((e) => ({ ...e })), codecOptions: CAMERA_CODEC_OPTIONS };
@@ -69,12 +77,27 @@ export class MediaClient {
   /** The highest camera layer we send; kept so that a camera published later obeys it too. */
   private cameraMaxSpatialLayer = CAMERA_TOP_LAYER;
   private closed = false;
+  private readonly iceRenewal: IceServerRenewal;
+  private readonly transportOwner: TransportOwner;
 
   constructor(
     private readonly signaling: MediaSignaling,
-    private readonly listener: MediaClientListener,
+    listener: MediaClientListener,
   ) {
     this.consumers = new Consumers(signaling.send, (producerId) => listener.remoteTrackClosed(producerId));
+    this.transportOwner = {
+      send: signaling.send,
+      canSignal: signaling.isServed,
+      isClosed: () => this.closed,
+      failed: (d) => listener.transportFailed(d),
+    };
+    this.iceRenewal = new IceServerRenewal(signaling.send, async (iceServers) => {
+      for (const t of [this.sendTransport, this.recvTransport]) {
+        if (t && !t.closed) {
+          await t.updateIceServers({ iceServers });
+        }
+      }
+    });
   }
 
   get isClosed(): boolean {
@@ -86,11 +109,17 @@ export class MediaClient {
     return !this.closed && this.recvTransport !== null;
   }
 
-  /** Loads a new Device with the router's capabilities and creates both transports. */
+  /**
+   * Loads a new Device with the router's capabilities and creates both transports, with the
+   * deployment's TURN servers (their credential renewed from then on). Requests that do not
+   * depend on each other go together: a site 150 ms away waits for fewer round trips.
+   */
   async load(): Promise<void> {
-    const routerRtpCapabilities = toDeviceRtpCapabilities(
-      await this.signaling.send('media:getRouterRtpCapabilities', {}),
-    );
+    const [capabilities, ice] = await Promise.all([
+      this.signaling.send('media:getRouterRtpCapabilities', {}),
+      this.signaling.send('media:iceServers', {}),
+    ]);
+    const routerRtpCapabilities = toDeviceRtpCapabilities(capabilities);
     this.assertOpen();
     let device: Device;
     try {
@@ -101,17 +130,60 @@ export class MediaClient {
     }
     this.assertOpen();
     this.device = device;
-    this.recvTransport = await this.openTransport(device, 'recv');
-    try {
-      this.sendTransport = await this.openTransport(device, 'send');
-    } catch (err) {
+    const [recv, send] = await Promise.allSettled([
+      this.openTransport(device, 'recv', ice.iceServers),
+      this.openTransport(device, 'send', ice.iceServers),
+    ]);
+    if (send.status === 'fulfilled') {
+      this.sendTransport = send.value;
+    }
+    if (recv.status === 'rejected') {
+      this.sendTransport?.close();
+      this.sendTransport = null;
+      throw toAppError(recv.reason);
+    }
+    this.recvTransport = recv.value;
+    this.iceRenewal.start(ice);
+    if (send.status === 'rejected') {
       // A role that may not publish still receives.
-      if (err instanceof AppError && err.code === ErrorCode.FORBIDDEN) {
+      if (send.reason instanceof AppError && send.reason.code === ErrorCode.FORBIDDEN) {
         log.info('this participant may not publish media');
         return;
       }
-      throw err;
+      throw toAppError(send.reason);
     }
+  }
+
+  /** The send transport's stats (what the uplink carries), or null without one. */
+  async sendStats(): Promise<Iterable<unknown> | null> {
+    const t = this.sendTransport;
+    if (!t || t.closed || this.closed) {
+      return null;
+    }
+    return (await t.getStats()).values();
+  }
+
+  /** The ids of both transports (for the server to keep them when the socket comes back). */
+  transportIds(): string[] {
+    return [this.recvTransport, this.sendTransport].flatMap((t) => (t && !t.closed ? [t.id] : []));
+  }
+
+  /**
+   * After the link came back with the media kept: a transport whose ICE lost its path gets
+   * an ICE restart at once (the new path may differ), rather than waiting for it to fail.
+   */
+  async recoverIce(): Promise<void> {
+    const transports: [TransportDirection, types.Transport | null][] = [
+      ['recv', this.recvTransport],
+      ['send', this.sendTransport],
+    ];
+    await Promise.all(
+      transports.map(async ([direction, t]) => {
+        if (t && !t.closed && (t.connectionState === 'disconnected' || t.connectionState === 'failed')) {
+          await restartIce(this.transportOwner, t, direction, 1);
+        }
+      }),
+    );
   }
 
   get canPublish(): boolean {
@@ -134,6 +206,11 @@ export class MediaClient {
       }
     }
     return null;
+  }
+
+  /** The sources this client publishes now. */
+  publishedSources(): MediaSourceKind[] {
+    return [...this.producers.keys()];
   }
 
   ownsProducer(producerId: string): boolean {
@@ -313,6 +390,7 @@ export class MediaClient {
       return;
     }
     this.closed = true;
+    this.iceRenewal.close();
     // Consumers and producers first, so that the close cascade does not report each track as lost.
     this.consumers.close();
     const producers = [...this.producers.values()];
@@ -338,16 +416,12 @@ export class MediaClient {
     }
   }
 
-  private openTransport(device: Device, direction: TransportDirection): Promise<types.Transport> {
-    return createTransport(
-      {
-        send: this.signaling.send,
-        isClosed: () => this.closed,
-        failed: (d) => this.listener.transportFailed(d),
-      },
-      device,
-      direction,
-    );
+  private openTransport(
+    device: Device,
+    direction: TransportDirection,
+    iceServers: RTCIceServer[],
+  ): Promise<types.Transport> {
+    return createTransport(this.transportOwner, device, direction, iceServers);
   }
 
   private assertOpen(): void {

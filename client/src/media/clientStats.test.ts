@@ -78,6 +78,18 @@ describe('a client reports its own connection', () => {
     expect(stats.availableOutgoingBitrate).toBe(2_500_000);
   });
 
+  it("takes the server's receiver reports' round trip too, which follow a spike sooner than ICE checks", () => {
+    const [send, recv] = transports({ rtt: 0.04 });
+    const rows: TransportStatsRows[] = [
+      {
+        direction: 'send',
+        rows: [...(send?.rows ?? []), { type: 'remote-inbound-rtp', id: 'RA', roundTripTime: 0.61 }],
+      },
+      ...(recv ? [recv] : []),
+    ];
+    expect(toClientStats(null, readSample(rows, 0)).roundTripTimeMs).toBeCloseTo(610);
+  });
+
   it('names the most telling quality limitation of the video layers', () => {
     const stats = toClientStats(null, readSample(transports({ limitation: 'bandwidth' }), 0));
     expect(stats.qualityLimitationReason).toBe('bandwidth');
@@ -92,7 +104,9 @@ describe('a client reports its own connection', () => {
 
   it('sends nulls, not guesses, for what it cannot know', () => {
     const stats = new ClientStatsSampler().next([], 0);
-    expect(Object.values(stats).every((v) => v === null)).toBe(true);
+    const { paths, ...numbers } = stats;
+    expect(Object.values(numbers).every((v) => v === null)).toBe(true);
+    expect(paths).toEqual([]);
     expect(ClientStatsSchema.safeParse(stats).success).toBe(true);
   });
 
@@ -121,5 +135,38 @@ describe('a client reports its own connection', () => {
     expect(sampler.next(transports({ bytesSent: 0 }), 0).outboundBitrate).toBeNull();
     expect(sampler.next(transports({ bytesSent: 250_000 }), 2_000).outboundBitrate).toBe(1_000_000);
     expect(sampler.next(transports({ bytesSent: 250_000 }), 4_000).outboundBitrate).toBe(0);
+  });
+
+  it('tells the path of each transport from the local candidate of its selected pair', () => {
+    const link = (
+      direction: 'send' | 'recv',
+      local: Record<string, unknown>,
+      pair: Record<string, unknown> = { state: 'succeeded', nominated: true },
+    ): TransportStatsRows => ({
+      direction,
+      rows: [
+        { type: 'transport', id: 'T', selectedCandidatePairId: 'CP' },
+        { type: 'candidate-pair', id: 'CP0', state: 'failed', localCandidateId: 'L0' },
+        { type: 'candidate-pair', id: 'CP', localCandidateId: 'L1', ...pair },
+        { type: 'local-candidate', id: 'L0', candidateType: 'host', protocol: 'tcp' },
+        { type: 'local-candidate', id: 'L1', ...local },
+      ],
+    });
+    const direct = readSample(
+      [
+        link('send', { candidateType: 'prflx', protocol: 'udp' }),
+        link('recv', { candidateType: 'relay', protocol: 'udp', relayProtocol: 'tls' }),
+      ],
+      0,
+    );
+    const stats = toClientStats(null, direct);
+    expect(stats.paths).toEqual([
+      { direction: 'send', candidateType: 'prflx', protocol: 'udp', relayProtocol: null },
+      { direction: 'recv', candidateType: 'relay', protocol: 'udp', relayProtocol: 'tls' },
+    ]);
+    expect(ClientStatsSchema.safeParse(stats).success).toBe(true);
+    // Before ICE has picked a pair, or with a candidate type this code does not know: no path.
+    const unknown = readSample([link('send', { candidateType: 'mystery', protocol: 'udp' })], 0);
+    expect(unknown.paths).toEqual([]);
   });
 });

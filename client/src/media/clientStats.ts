@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ClientStatsSchema, lossPercent, type ClientStats } from '@concord/shared';
+import {
+  ClientStatsSchema,
+  IcePathSchema,
+  MAX_ICE_PATHS,
+  lossPercent,
+  type ClientStats,
+  type IcePath,
+} from '@concord/shared';
 
 // The client's own view of its connection, read from the RTCPeerConnection stats of its
 // transports and sent every few seconds as 'stats:report' (which is also its heartbeat).
@@ -38,8 +45,25 @@ const CandidatePairSchema = z.object({
   id: z.string(),
   state: z.string().optional(),
   nominated: z.boolean().optional(),
+  localCandidateId: z.string().optional(),
   currentRoundTripTime: z.number().optional(),
   availableOutgoingBitrate: z.number().optional(),
+});
+/**
+ * What the server's receiver reports say of a stream we send: its round trip, measured at
+ * every RTCP report (about a second), where the pair's own RTT waits for the next ICE check.
+ */
+const RemoteInboundRtpSchema = z.object({
+  type: z.literal('remote-inbound-rtp'),
+  roundTripTime: z.number().optional(),
+});
+/** Our end of a pair: how this browser reaches the server (straight, or through a TURN relay and how). */
+const LocalCandidateSchema = z.object({
+  type: z.literal('local-candidate'),
+  id: z.string(),
+  candidateType: IcePathSchema.shape.candidateType,
+  protocol: IcePathSchema.shape.protocol,
+  relayProtocol: IcePathSchema.shape.relayProtocol.unwrap().optional(),
 });
 const TransportSchema = z.object({
   type: z.literal('transport'),
@@ -70,6 +94,8 @@ export interface StatsSample {
   availableOutgoingBitrate: number | null;
   framesDecoded: number | null;
   framesDropped: number | null;
+  /** The path of each transport whose ICE has selected a pair. */
+  paths: IcePath[];
 }
 
 const rowKind = (row: { kind?: string | undefined; mediaType?: string | undefined }): string | null =>
@@ -95,6 +121,26 @@ function selectedPair(rows: readonly unknown[]): CandidatePair | null {
   );
 }
 
+/** The path of the selected pair, from its local candidate's row. */
+function pathOf(direction: StatsDirection, pair: CandidatePair | null, rows: readonly unknown[]): IcePath | null {
+  if (pair?.localCandidateId === undefined) {
+    return null;
+  }
+  for (const row of rows) {
+    const local = LocalCandidateSchema.safeParse(row);
+    if (local.success && local.data.id === pair.localCandidateId) {
+      const { candidateType, protocol, relayProtocol } = local.data;
+      return {
+        direction,
+        candidateType,
+        protocol,
+        relayProtocol: candidateType === 'relay' ? (relayProtocol ?? null) : null,
+      };
+    }
+  }
+  return null;
+}
+
 const addTo = (total: number | null, value: number | undefined): number | null =>
   value === undefined ? total : (total ?? 0) + value;
 
@@ -109,6 +155,7 @@ export function readSample(transports: readonly TransportStatsRows[], at: number
   let availableOutgoingBitrate: number | null = null;
   let framesDecoded: number | null = null;
   let framesDropped: number | null = null;
+  const paths: IcePath[] = [];
 
   for (const { direction, rows } of transports) {
     for (const row of rows) {
@@ -119,6 +166,11 @@ export function readSample(transports: readonly TransportStatsRows[], at: number
         if (rowKind(out.data) === 'video' && reason !== undefined && isLimitation(reason)) {
           limitation = moreTelling(limitation, reason);
         }
+        continue;
+      }
+      const remote = RemoteInboundRtpSchema.safeParse(row);
+      if (remote.success && remote.data.roundTripTime !== undefined) {
+        roundTripTimeMs = maxOf(roundTripTimeMs, remote.data.roundTripTime * MS_PER_SECOND);
         continue;
       }
       const inRow = InboundRtpSchema.safeParse(row);
@@ -141,6 +193,10 @@ export function readSample(transports: readonly TransportStatsRows[], at: number
     if (direction === 'send' && pair?.availableOutgoingBitrate !== undefined) {
       availableOutgoingBitrate = pair.availableOutgoingBitrate;
     }
+    const path = pathOf(direction, pair, rows);
+    if (path !== null) {
+      paths.push(path);
+    }
   }
   return {
     at,
@@ -151,6 +207,7 @@ export function readSample(transports: readonly TransportStatsRows[], at: number
     availableOutgoingBitrate,
     framesDecoded,
     framesDropped,
+    paths,
   };
 }
 
@@ -173,7 +230,7 @@ function growth<T>(
   return total;
 }
 
-type NumberField = Exclude<keyof ClientStats, 'qualityLimitationReason'>;
+type NumberField = Exclude<keyof ClientStats, 'qualityLimitationReason' | 'paths'>;
 
 /** The schema's own bounds, so that a report never fails the server's strict check. */
 function bounded(field: NumberField, value: number | null): number | null {
@@ -198,6 +255,7 @@ export const EMPTY_CLIENT_STATS: ClientStats = {
   framesDecoded: null,
   framesDropped: null,
   inboundLossPct: null,
+  paths: [],
 };
 
 /** The report for `cur`; rates and loss need the previous sample, and are null without it. */
@@ -221,6 +279,7 @@ export function toClientStats(prev: StatsSample | null, cur: StatsSample): Clien
     framesDecoded: bounded('framesDecoded', cur.framesDecoded),
     framesDropped: bounded('framesDropped', cur.framesDropped),
     inboundLossPct: bounded('inboundLossPct', inboundLossPct),
+    paths: cur.paths.slice(0, MAX_ICE_PATHS),
   };
   // A report the server would refuse is no heartbeat at all: send an empty one instead.
   return ClientStatsSchema.safeParse(stats).success ? stats : EMPTY_CLIENT_STATS;

@@ -23,12 +23,20 @@ export interface ConsumerStats {
   kind: 'audio' | 'video';
   bytesReceived: number;
   framesDecoded?: number;
+  /** Video: the width of the frames received now (which simulcast layer arrives). */
+  frameWidth?: number;
+  /** Audio: samples played, and of those, made up by the browser to hide losses. */
+  totalSamplesReceived?: number;
+  concealedSamples?: number;
 }
 
 const InboundRtpSchema = z.object({
   type: z.literal('inbound-rtp'),
   bytesReceived: z.number().optional(),
   framesDecoded: z.number().optional(),
+  frameWidth: z.number().optional(),
+  totalSamplesReceived: z.number().optional(),
+  concealedSamples: z.number().optional(),
 });
 
 interface ConsumerEntry {
@@ -152,15 +160,20 @@ export class Consumers {
         const report = await consumer.getStats();
         let bytesReceived = 0;
         let framesDecoded: number | undefined;
+        const extra: Pick<ConsumerStats, 'frameWidth' | 'totalSamplesReceived' | 'concealedSamples'> = {};
         report.forEach((stat: unknown) => {
           const inbound = InboundRtpSchema.safeParse(stat);
           if (!inbound.success) {
             return;
           }
-          bytesReceived += inbound.data.bytesReceived ?? 0;
-          if (inbound.data.framesDecoded !== undefined) {
-            framesDecoded = (framesDecoded ?? 0) + inbound.data.framesDecoded;
+          const s = inbound.data;
+          bytesReceived += s.bytesReceived ?? 0;
+          if (s.framesDecoded !== undefined) {
+            framesDecoded = (framesDecoded ?? 0) + s.framesDecoded;
           }
+          extra.frameWidth = s.frameWidth ?? extra.frameWidth;
+          extra.totalSamplesReceived = s.totalSamplesReceived ?? extra.totalSamplesReceived;
+          extra.concealedSamples = s.concealedSamples ?? extra.concealedSamples;
         });
         return {
           participantId: remote.participantId,
@@ -169,6 +182,7 @@ export class Consumers {
           kind: remote.kind,
           bytesReceived,
           framesDecoded,
+          ...extra,
         };
       }),
     );

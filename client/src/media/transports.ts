@@ -13,6 +13,11 @@ const MAX_ICE_RESTARTS = 3;
 
 export interface TransportOwner {
   readonly send: Send;
+  /**
+   * Whether the server can be asked now. A transport that fails while the socket is down
+   * waits: the rejoin that follows restarts its ICE (`MediaClient.recoverIce`).
+   */
+  readonly canSignal: () => boolean;
   /** The media client was closed: a restart in flight gives up. */
   readonly isClosed: () => boolean;
   /** A transport failed and ICE restarts did not bring it back; the media must be rebuilt. */
@@ -27,12 +32,14 @@ export async function createTransport(
   owner: TransportOwner,
   device: Device,
   direction: TransportDirection,
+  /** TURN servers with this participant's credential; ICE prefers direct paths, then TCP, then these. */
+  iceServers: RTCIceServer[],
 ): Promise<types.Transport> {
   const wire = await owner.send('media:createTransport', { direction });
   if (owner.isClosed()) {
     throw new AppError(ClientErrorCode.DISCONNECTED, 'the media client was closed');
   }
-  const options = toTransportOptions(wire);
+  const options = { ...toTransportOptions(wire), iceServers };
   const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
 
   transport.on('connect', ({ dtlsParameters }, callback, errback) => {
@@ -69,6 +76,12 @@ export async function createTransport(
     if (state === 'connected') {
       iceRestarts = 0;
     } else if (state === 'failed') {
+      if (!owner.canSignal()) {
+        log.warn(
+          `the ${direction} transport lost its path while the link is down; its ICE restarts when the link is back`,
+        );
+        return;
+      }
       iceRestarts += 1;
       void restartIce(owner, transport, direction, iceRestarts);
     }
@@ -77,7 +90,7 @@ export async function createTransport(
 }
 
 /** A failed transport first gets an ICE restart: cheap, and it keeps every producer and consumer. */
-async function restartIce(
+export async function restartIce(
   owner: TransportOwner,
   transport: types.Transport,
   direction: TransportDirection,

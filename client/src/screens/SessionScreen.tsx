@@ -85,7 +85,7 @@ function LiveSession({ controller, state }: { controller: SessionController; sta
   return (
     <div className="session" data-testid="session-screen" data-phase={state.phase}>
       <SessionHeader state={state} />
-      <ConnectionBanner connection={state.connection} />
+      <ConnectionBanner connection={state.connection} since={state.reconnectingSince} />
       {view && <YouHaveFloorBanner view={view} />}
       {view && <CutOffBanner view={view} timeUpAt={state.timeUpAt} />}
       <OverdueAlertBanner alerts={state.overdueAlerts} issues={state.issues} onDismiss={dismissOverdue} />
@@ -128,7 +128,7 @@ function LiveSession({ controller, state }: { controller: SessionController; sta
         onToggleScreen={run(() => controller.toggleScreenShare())}
         onLeave={run(() => controller.leave())}
         micLocked={micLocked}
-        cameraLocked={state.mediaMode.mode === 'audio-only'}
+        cameraLocked={state.mediaMode.mode === 'audio-only' || state.uplink === 'audio-only'}
         panelOpen={panelOpen}
         onTogglePanel={() => setPanelOpen(!panelOpen)}
         queueLength={view?.proceedings.queue.length ?? 0}

@@ -2,6 +2,7 @@ import {
   ErrorCode,
   orderIssues,
   type HealthUpdate,
+  type IcePath,
   type Issue,
   type MediaMode,
   type Proceedings,
@@ -10,6 +11,7 @@ import {
   type RequestReply,
 } from '@concord/shared';
 import type { ConsumerStats } from '../media/MediaClient';
+import { readSample } from '../media/clientStats';
 import { log } from '../logger';
 import { Connection, type Placement } from './connection';
 import type { ActOutcome, SyncContext } from './context';
@@ -71,11 +73,16 @@ export class SessionController {
   constructor(options: JoinOptions) {
     this.store = new Store(initialViewState({ ...options, unmuteOnFloor: readUnmuteOnFloor() }));
     this.connection = new Connection(options.token, options.placement, {
-      connected: () => this.media.requestRestart(),
+      connected: () => this.media.requestRestart('resume'),
       dropped: () => this.log.dropped(),
       offline: () => this.media.close(),
       failed: (code, message) => this.fail(code, message),
-      status: (connection) => this.store.update((s) => ({ ...s, connection })),
+      status: (connection) =>
+        this.store.update((s) => ({
+          ...s,
+          connection,
+          reconnectingSince: connection === 'reconnecting' ? (s.reconnectingSince ?? Date.now()) : null,
+        })),
     });
     this.ctx = {
       store: this.store,
@@ -94,7 +101,7 @@ export class SessionController {
     });
     this.tracks = new LocalTracks(this.ctx, options, () => this.media.current);
     this.media = new MediaSync(this.ctx, this.tracks, {
-      join: () => this.session.join(),
+      join: (resume) => this.session.join(resume),
       fail: (code, message) => this.fail(code, message),
       connected: () => this.connection.connected,
     });
@@ -222,6 +229,10 @@ export class SessionController {
 
   stats(): Promise<ConsumerStats[]> {
     return this.media.stats();
+  }
+
+  async icePaths(): Promise<IcePath[]> {
+    return readSample(await this.media.transportStats(), Date.now()).paths;
   }
 
   testState(): { joined: boolean; participantId: string | null; connection: string } {

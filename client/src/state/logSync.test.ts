@@ -8,7 +8,7 @@ import {
   type RequestName,
   type RequestPayload,
   type RequestReply,
-  type SessionSnapshot,
+  type SessionJoined,
   type SessionState,
 } from '@concord/shared';
 import { T0, daraa, homs, person, sessionFixture } from '@concord/shared/testing';
@@ -53,7 +53,7 @@ function stateOf(changes: LogChange[]): SessionState {
   return state;
 }
 
-function snapshotOf(changes: LogChange[]): SessionSnapshot {
+function snapshotOf(changes: LogChange[]): SessionJoined {
   return {
     state: stateOf(changes),
     seq: changes.length,
@@ -63,6 +63,7 @@ function snapshotOf(changes: LogChange[]): SessionSnapshot {
     producers: [],
     activeSpeaker: null,
     serverNow: T0,
+    mediaResumed: false,
   };
 }
 
@@ -105,9 +106,9 @@ describe("the client's record of the session", () => {
   });
 
   it('applies entries that came during the join after its snapshot, dropping those it includes', async () => {
-    let answer: (s: SessionSnapshot) => void = () => {};
+    let answer: (s: SessionJoined) => void = () => {};
     const { sync, store, changes } = harness({
-      'session:join': () => new Promise<SessionSnapshot>((resolve) => (answer = resolve)),
+      'session:join': () => new Promise<SessionJoined>((resolve) => (answer = resolve)),
     });
     const joining = sync.join({ displayName: 'Amal', instanceId: 'tab-1' });
     sync.receive(entry(4, HISTORY[3] ?? locked(true)));

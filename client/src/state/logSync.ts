@@ -3,6 +3,7 @@ import {
   type LogEntry,
   type ParticipantId,
   type RequestPayload,
+  type SessionJoined,
   type SessionSnapshot,
 } from '@concord/shared';
 import { log } from '../logger';
@@ -70,10 +71,10 @@ export class LogSync {
    * Joins (or takes back our place: the same instanceId is idempotent) and applies the
    * snapshot. Entries that arrive meanwhile wait for it. Rejects with the server's refusal.
    */
-  async join(payload: RequestPayload<'session:join'>): Promise<SessionSnapshot> {
+  async join(payload: RequestPayload<'session:join'>): Promise<SessionJoined> {
     this.joining = true;
     this.sequencer.awaitSnapshot();
-    let snapshot: SessionSnapshot;
+    let snapshot: SessionJoined;
     try {
       snapshot = await this.ctx.send('session:join', payload);
     } finally {

@@ -39,9 +39,14 @@ const STATS_ACK_TIMEOUT_MS = 2_000;
  * How long one connection attempt to a server may take before it counts as failed (and the
  * next server is tried). Long enough for a handshake over a slow satellite link.
  */
-const CONNECT_TIMEOUT_MS = 10_000;
+const CONNECT_TIMEOUT_MS = 5_000;
 
 const FIRST_RECONNECT_DELAY_MS = 250;
+/**
+ * Retries never wait longer than this (randomized ±50 %): a site whose link comes back after
+ * a long cut is back within seconds, not after a long back-off.
+ */
+const MAX_RECONNECT_DELAY_MS = 2_000;
 
 /** A socket to one Concord server (a node, or a load balancer in front of them). */
 export function createSocket(server: string, token: string): ConcordSocket {
@@ -55,8 +60,9 @@ export function createSocket(server: string, token: string): ConcordSocket {
     forceNew: true,
     timeout: CONNECT_TIMEOUT_MS,
     // The first retry after a drop comes soon (a dead node is then found out, and left, in
-    // a fraction of a second); later ones back off to socket.io's 5 s, randomized against herds.
+    // a fraction of a second); later ones back off to MAX_RECONNECT_DELAY_MS, randomized against herds.
     reconnectionDelay: FIRST_RECONNECT_DELAY_MS,
+    reconnectionDelayMax: MAX_RECONNECT_DELAY_MS,
   });
 }
 

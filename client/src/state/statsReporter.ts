@@ -3,9 +3,10 @@ import { ClientStatsSampler, type TransportStatsRows } from '../media/clientStat
 import { log } from '../logger';
 
 /**
- * How often every client reports its connection. The server also takes the report as the
- * heartbeat that tells a site is up: it calls a site down after 5 s without one (and without
- * media), so two reports may be lost before a live site looks dead.
+ * How often every client reports its connection (loss, RTT, its path to the server). The report
+ * is not what keeps a site up: the server hears the socket's pong every second and the media
+ * many times a second, and calls a site down after 2 s without either. A report that reads
+ * slowly (getStats on a loaded machine) delays the figures only.
  */
 export const STATS_INTERVAL_MS = 2_000;
 

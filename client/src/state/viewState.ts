@@ -77,8 +77,18 @@ export interface OverdueAlert {
   urgency: Issue['urgency'];
 }
 
-/** Who moved our site's video up or down (a `media.mode` entry). */
-export type MediaModeSource = 'operator' | 'auto';
+/**
+ * Who moved our video up or down: the operator or the automatic policy (a `media.mode`
+ * entry for our site), or this browser, by what it measures of its own uplink.
+ */
+export type MediaModeSource = 'operator' | 'auto' | 'uplink';
+
+const VIDEO_ORDER: Record<MediaMode, number> = { full: 0, low: 1, 'audio-only': 2 };
+
+/** The lesser of two video levels (what we send is held to both our site's mode and our uplink). */
+export function lesserVideo(a: MediaMode, b: MediaMode): MediaMode {
+  return VIDEO_ORDER[a] >= VIDEO_ORDER[b] ? a : b;
+}
 
 /** How much video our site sends and receives; `by` is null until the server first says. */
 export interface MediaModeState {
@@ -111,6 +121,10 @@ export const FULL_MEDIA_MODE: MediaModeState = { mode: 'full', by: null };
 export interface ViewState {
   phase: SessionPhase;
   connection: ConnectionStatus;
+  /** When the link dropped (this client's clock), while it is reconnecting; null otherwise. */
+  reconnectingSince: number | null;
+  /** What this browser's own uplink allows it to send (`uplinkPolicy`). */
+  uplink: MediaMode;
   /** The session's state after the last entry applied; null before the first snapshot. */
   record: SessionState | null;
   /** This invite's identity (the snapshot's `subject`): with the record, it says who holds the chair. */
@@ -173,6 +187,8 @@ export function initialViewState(options: {
   return {
     phase: 'joining',
     connection: 'connecting',
+    reconnectingSince: null,
+    uplink: 'full',
     record: null,
     subject: null,
     session: null,

@@ -8,7 +8,7 @@ import {
   type SessionState,
 } from '@concord/shared';
 import { T0, daraa, homs, person, sessionFixture } from '@concord/shared/testing';
-import { computeBoard, type PeerSample, type Signals } from './board.js';
+import { computeBoard, type BoardInput, type PeerSample, type Signals } from './board.js';
 
 const NOW = T0;
 const server: ServerHealth = {
@@ -60,7 +60,7 @@ const sample = (over: Partial<PeerSample>): PeerSample => ({
 
 describe('the operators board, computed from what was measured', () => {
   it('a site with recent media and heartbeats is ok, with the figures of its participants', () => {
-    const board = computeBoard({
+    const { update: board } = computeBoard({
       state: state([member('amal', daraa)]),
       signals: signals({
         heartbeats: new Map([['amal', NOW - 1000]]),
@@ -77,18 +77,26 @@ describe('the operators board, computed from what was measured', () => {
     expect(d?.participants.map((p) => p.participantId)).toEqual(['amal']);
   });
 
-  it('the worse of the server and the client view counts: a client reporting heavy loss makes its site degraded', () => {
-    const board = computeBoard({
+  it('the worse of the server and the client view counts: a client reporting heavy loss makes its site degraded once it lasts', () => {
+    const input = (now: number): BoardInput => ({
       state: state([member('omar', homs)]),
       signals: signals({
-        heartbeats: new Map([['omar', NOW - 100]]),
+        heartbeats: new Map([['omar', now - 100]]),
         clientStats: new Map([['omar', report({ inboundLossPct: 12, roundTripTimeMs: 600 })]]),
       }),
       media: new Map([['omar', sample({ participantId: 'omar', lossPct: 1, rttMs: 60 })]]),
       server,
       thresholds: DEFAULT_HEALTH_THRESHOLDS,
-      now: NOW,
+      now,
     });
+    const first = computeBoard(input(NOW));
+    expect(first.update.sites.find((s) => s.siteId === 'homs')).toMatchObject({
+      status: 'ok',
+      lossPct: 12,
+      rttMs: 600,
+    });
+    const later = NOW + DEFAULT_HEALTH_THRESHOLDS.degradedAfterMs;
+    const board = computeBoard({ ...input(later), tracks: first.tracks }).update;
     expect(board.sites.find((s) => s.siteId === 'homs')).toMatchObject({
       status: 'degraded',
       reasons: ['loss', 'rtt'],
@@ -97,12 +105,75 @@ describe('the operators board, computed from what was measured', () => {
     });
   });
 
+  it("a site is up while any of its participants is: one silent laptop does not take Daraa's room down", () => {
+    const { update } = computeBoard({
+      state: state([member('room', daraa), member('laptop', daraa)]),
+      signals: signals({
+        heartbeats: new Map([
+          ['room', NOW - 300],
+          ['laptop', NOW - 60_000],
+        ]),
+      }),
+      media: new Map(),
+      server,
+      thresholds: DEFAULT_HEALTH_THRESHOLDS,
+      now: NOW,
+    });
+    expect(update.sites.find((s) => s.siteId === 'daraa')).toMatchObject({ status: 'ok', lastHeartbeatAt: NOW - 300 });
+  });
+
+  it('the path of each participant is the worst of its transports, and the site shows the worst of its connected participants', () => {
+    const udp = { candidateType: 'prflx', protocol: 'udp', relayProtocol: null } as const;
+    const { update } = computeBoard({
+      state: state([member('room', daraa), member('laptop', daraa), member('gone', daraa, 'reconnecting')]),
+      signals: signals({
+        heartbeats: new Map([['room', NOW - 300]]),
+        clientStats: new Map([
+          [
+            'room',
+            report({
+              paths: [
+                { direction: 'send', ...udp },
+                { direction: 'recv', ...udp },
+              ],
+            }),
+          ],
+          [
+            'laptop',
+            report({
+              paths: [
+                { direction: 'send', candidateType: 'relay', protocol: 'udp', relayProtocol: 'tcp' },
+                { direction: 'recv', ...udp },
+              ],
+            }),
+          ],
+          [
+            'gone',
+            report({ paths: [{ direction: 'send', candidateType: 'relay', protocol: 'udp', relayProtocol: 'tls' }] }),
+          ],
+        ]),
+      }),
+      media: new Map(),
+      server,
+      thresholds: DEFAULT_HEALTH_THRESHOLDS,
+      now: NOW,
+    });
+    const d = update.sites.find((s) => s.siteId === 'daraa');
+    expect(d?.participants.map((p) => [p.participantId, p.path])).toEqual([
+      ['room', 'udp'],
+      ['laptop', 'turn-tcp'],
+      ['gone', null],
+    ]);
+    expect(d?.path).toBe('turn-tcp');
+    expect(update.sites.find((s) => s.siteId === 'homs')?.path).toBeNull();
+  });
+
   it('a site silent for longer than the threshold is down; one that never connected says so', () => {
-    const board = computeBoard({
+    const { update: board } = computeBoard({
       state: state([member('amal', daraa, 'reconnecting')]),
       signals: signals({
         everConnected: new Set(['daraa']),
-        heartbeats: new Map([['amal', NOW - 6000]]),
+        heartbeats: new Map([['amal', NOW - DEFAULT_HEALTH_THRESHOLDS.downAfterMs]]),
         clientStats: new Map([['amal', report({})]]),
       }),
       media: new Map(),
@@ -117,8 +188,8 @@ describe('the operators board, computed from what was measured', () => {
     expect(h).toMatchObject({ status: 'down', reasons: ['never_connected'] });
   });
 
-  it('open alarms, media modes and the automatic policy come from the session state', () => {
-    const s = state([]);
+  it('open alarms, media modes and the automatic policy come from the session state; an open alarm holds its site until it clears', () => {
+    const s = state([member('omar', homs)]);
     const withModes: SessionState = {
       ...s,
       mediaModes: { homs: { mode: 'low', by: 'auto' } },
@@ -135,9 +206,9 @@ describe('the operators board, computed from what was measured', () => {
         },
       },
     };
-    const board = computeBoard({
+    const { update: board } = computeBoard({
       state: withModes,
-      signals: signals(),
+      signals: signals({ heartbeats: new Map([['omar', NOW - 100]]) }),
       media: new Map(),
       server,
       thresholds: DEFAULT_HEALTH_THRESHOLDS,
@@ -145,6 +216,11 @@ describe('the operators board, computed from what was measured', () => {
     });
     expect(board.autoPolicy).toBe(true);
     expect(board.alarms.map((a) => a.id)).toEqual(['a']);
-    expect(board.sites.find((x) => x.siteId === 'homs')).toMatchObject({ mediaMode: 'low', mediaModeBy: 'auto' });
+    expect(board.sites.find((x) => x.siteId === 'homs')).toMatchObject({
+      mediaMode: 'low',
+      mediaModeBy: 'auto',
+      status: 'degraded',
+      reasons: ['loss'],
+    });
   });
 });

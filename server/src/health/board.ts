@@ -1,5 +1,9 @@
 import {
+  mediaPathOf,
   siteStatus,
+  trackFromAlarm,
+  trackSite,
+  worstPath,
   type Alarm,
   type ClientStats,
   type HealthThresholds,
@@ -8,13 +12,14 @@ import {
   type ServerHealth,
   type SessionState,
   type SiteHealth,
+  type SiteTrack,
 } from '@concord/shared';
 
 // The operators' board as a pure function of what was measured: no clock of its own, no
 // I/O. The monitor gathers the samples; tests feed them directly.
 
 /** What the media server says about one participant's link. */
-export type PeerSample = Omit<ParticipantHealth, 'displayName' | 'connection' | 'lastHeartbeatAt' | 'client'>;
+export type PeerSample = Omit<ParticipantHealth, 'displayName' | 'connection' | 'lastHeartbeatAt' | 'client' | 'path'>;
 
 /** What was heard from a session's participants and sites, by the monitor. */
 export interface Signals {
@@ -22,7 +27,7 @@ export interface Signals {
   everConnected: ReadonlySet<string>;
   heartbeats: ReadonlyMap<string, number>;
   clientStats: ReadonlyMap<string, ClientStats>;
-  /** Per site: the last time its producers' byte counters grew. */
+  /** Per site: the last time any of its participants' transports received bytes (RTP, RTCP, ICE). */
   lastMedia: ReadonlyMap<string, number>;
   /** Per site: the last time its audio was above the loudness threshold. */
   lastHeard: ReadonlyMap<string, number>;
@@ -35,6 +40,14 @@ export interface BoardInput {
   server: ServerHealth;
   thresholds: HealthThresholds;
   now: number;
+  /** Each site's track at the previous tick; a site without one starts from its open alarm, or ok. */
+  tracks?: ReadonlyMap<string, SiteTrack>;
+}
+
+export interface Board {
+  update: HealthUpdate;
+  /** Each site's track now, for the next tick. */
+  tracks: Map<string, SiteTrack>;
 }
 
 const known = (xs: (number | null)[]): number[] => xs.filter((x): x is number => x !== null);
@@ -68,13 +81,18 @@ function participantHealth(input: BoardInput, siteId: string): ParticipantHealth
         score: m?.score ?? null,
         iceState: m?.iceState ?? null,
         dtlsState: m?.dtlsState ?? null,
+        path: worstPath((client?.paths ?? []).map(mediaPathOf)),
       };
     });
 }
 
-/** One tile per site: its status by the shared rules, and the figures behind it. */
-export function computeBoard(input: BoardInput): HealthUpdate {
+/**
+ * One tile per site: its status by the shared rules (what is measured now, through the
+ * hysteresis of its track), and the figures behind it.
+ */
+export function computeBoard(input: BoardInput): Board {
   const { state, signals, thresholds, now } = input;
+  const tracks = new Map<string, SiteTrack>();
   const sites: SiteHealth[] = state.session.sites.map((site) => {
     const people = participantHealth(input, site.id);
     const sample = {
@@ -84,13 +102,18 @@ export function computeBoard(input: BoardInput): HealthUpdate {
       lossPct: maxOf(people.map((p) => p.lossPct)),
       rttMs: maxOf(people.map((p) => p.rttMs)),
     };
-    const { status, reasons } = siteStatus(sample, thresholds, now);
+    const open = state.alarms[site.id];
+    const prev = input.tracks?.get(site.id) ?? (open ? trackFromAlarm(open) : null);
+    const measured = siteStatus(sample, thresholds, now);
+    const track = trackSite(prev, measured, thresholds, now);
+    tracks.set(site.id, track);
     const mode = state.mediaModes[site.id];
     return {
       siteId: site.id,
       name: site.name,
-      status,
-      reasons,
+      status: track.status,
+      reasons: track.reasons,
+      measured,
       uplinkBitrate: sumOf(people.map((p) => p.uplinkBitrate)),
       lossPct: sample.lossPct,
       rttMs: sample.rttMs,
@@ -98,11 +121,12 @@ export function computeBoard(input: BoardInput): HealthUpdate {
       lastHeardAt: signals.lastHeard.get(site.id) ?? null,
       lastMediaAt: sample.lastMediaAt,
       lastHeartbeatAt: sample.lastHeartbeatAt,
+      path: worstPath(people.filter((p) => p.connection === 'connected').map((p) => p.path)),
       mediaMode: mode?.mode ?? 'full',
       mediaModeBy: mode?.by ?? null,
       participants: people,
     };
   });
   const alarms: Alarm[] = Object.values(state.alarms);
-  return { at: now, sites, alarms, server: input.server, autoPolicy: state.autoPolicy };
+  return { update: { at: now, sites, alarms, server: input.server, autoPolicy: state.autoPolicy }, tracks };
 }

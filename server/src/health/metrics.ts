@@ -92,6 +92,20 @@ export function createMetrics(monitor: HealthMonitor, pipes: PipeTraffic): Regis
   );
   perSite('concord_site_uplink_bitrate_bps', 'Bits per second the site sends.', (s) => s.uplinkBitrate);
   new Gauge({
+    name: 'concord_site_path',
+    help: "The site's media path, the worst of its participants' (1 for the path it uses now): udp, tcp, turn-udp, turn-tcp, turn-tls.",
+    labelNames: ['session', 'site', 'path'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { sessionId, s } of sites()) {
+        if (s.path !== null) {
+          this.set({ session: sessionId, site: s.siteId, path: s.path }, 1);
+        }
+      }
+    },
+  });
+  new Gauge({
     name: 'concord_open_alarms',
     help: 'Open site alarms, per session.',
     labelNames: ['session'],

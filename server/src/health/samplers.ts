@@ -20,12 +20,19 @@ interface Counters {
 /** What this node heard from one session: heartbeats, client reports, audio, media counters. */
 export class SessionSignals implements Signals {
   readonly everConnected = new Set<string>();
+  /** Per participant: the last packet of any kind its socket sent (a pong, a request). */
   readonly heartbeats = new Map<string, number>();
   readonly clientStats = new Map<string, ClientStats>();
   readonly lastMedia = new Map<string, number>();
   readonly lastHeard = new Map<string, number>();
-  /** Producer byte and packet counters at the last sample, for rates and loss. */
+  /** Producer byte and packet counters at the last stats round, for rates and loss. */
   readonly counters = new Map<string, Counters>();
+  /** Bytes each transport had received at the last probe. */
+  readonly received = new Map<string, number>();
+  /** Transports whose byte counter was asked for and has not come yet (a slow worker): not asked again. */
+  readonly probing = new Set<string>();
+  /** The media server's figures of each participant, from the last stats round. */
+  readonly figures = new Map<string, PeerSample>();
 }
 
 /** This node's signals and media samples of a session, as it publishes them for the others. */
@@ -45,24 +52,31 @@ export function toNodeSample(s: SessionSignals, peers: ReadonlyMap<string, PeerS
  * Every node's samples of one session as one set of signals and media figures: a participant
  * is measured by the node it is connected through; a site counts as heard or sending as soon
  * as any node heard it.
+ *
+ * Each node's times are taken as of its own sample: a node whose event loop stalled, or whose
+ * clock is off, publishes evidence that is old by its own clock, and that age (not the time
+ * since it last published) is what counts. Its sample expires if it stops publishing.
  */
-export function mergeSamples(samples: readonly NodeHealthSample[]): {
+export function mergeSamples(
+  samples: readonly NodeHealthSample[],
+  now: number,
+): {
   signals: Signals;
   media: Map<string, PeerSample>;
 } {
-  const latest = <T>(pick: (s: NodeHealthSample) => Record<string, T>, better: (a: T, b: T) => boolean) => {
-    const out = new Map<string, T>();
+  const latest = (pick: (s: NodeHealthSample) => Record<string, number>) => {
+    const out = new Map<string, number>();
     for (const s of samples) {
+      const shift = now - s.at;
       for (const [k, v] of Object.entries(pick(s))) {
-        const had = out.get(k);
-        if (had === undefined || better(v, had)) {
-          out.set(k, v);
+        const at = v + shift;
+        if (at > (out.get(k) ?? -Infinity)) {
+          out.set(k, at);
         }
       }
     }
     return out;
   };
-  const newer = (a: number, b: number) => a > b;
   // A participant is connected through one node at a time; the newest sample of it wins.
   const byAge = [...samples].sort((a, b) => a.at - b.at);
   const media = new Map<string, PeerSample>();
@@ -79,10 +93,10 @@ export function mergeSamples(samples: readonly NodeHealthSample[]): {
     media,
     signals: {
       everConnected: new Set(samples.flatMap((s) => s.everConnected)),
-      heartbeats: latest((s) => s.heartbeats, newer),
+      heartbeats: latest((s) => s.heartbeats),
       clientStats,
-      lastMedia: latest((s) => s.lastMedia, newer),
-      lastHeard: latest((s) => s.lastHeard, newer),
+      lastMedia: latest((s) => s.lastMedia),
+      lastHeard: latest((s) => s.lastHeard),
     },
   };
 }
@@ -129,22 +143,103 @@ export class SignalBook {
   }
 }
 
-/** Reads every producer's and consumer's stats of one peer into its numbers; notes media seen. */
-async function samplePeer(peer: Peer, s: SessionSignals, now: number): Promise<PeerSample> {
+/** How long a tick waits for the transports' byte counters. */
+const PROBE_WAIT_MS = 200;
+
+/**
+ * ICE states from the worst to the best: a participant is as connected as its worst transport
+ * that was ever used ('new' counts only when all are: a receive transport with nothing to
+ * receive yet is not a problem).
+ */
+const ICE_ORDER: readonly string[] = ['closed', 'disconnected', 'connected', 'completed', 'new'];
+const DTLS_ORDER: readonly string[] = ['failed', 'closed', 'connecting', 'connected', 'new'];
+const worstOf =
+  (order: readonly string[]) =>
+  (states: readonly string[]): string | null =>
+    states.reduce<string | null>((w, x) => (w === null || order.indexOf(x) < order.indexOf(w) ? x : w), null);
+const worstIce = worstOf(ICE_ORDER);
+const worstDtls = worstOf(DTLS_ORDER);
+const iceUp = (state: string) => state === 'connected' || state === 'completed';
+
+/**
+ * The cheap, fast look at a room's links, every tick: each transport's received-byte counter
+ * (one request per transport, all at once) and its ICE and DTLS states (kept by mediasoup from
+ * its events, no request). Bytes that grew on any of a site's transports whose ICE is up —
+ * RTP, RTCP or ICE checks — are media from that site now. Returns each participant's figures:
+ * those of the last stats round, with the states of now.
+ */
+export async function probeLinks(
+  room: Room | undefined,
+  s: SessionSignals,
+  now: number,
+): Promise<Map<string, PeerSample>> {
+  const peers = room?.openPeers() ?? [];
+  const transports = peers.flatMap((peer) => [...peer.transports.values()].map((t) => ({ peer, t })));
+  const live = new Set(transports.map(({ t }) => t.id));
+  for (const id of s.received.keys()) {
+    if (!live.has(id)) {
+      s.received.delete(id);
+    }
+  }
+  const probes = transports
+    .filter(({ t }) => !t.closed && iceUp(t.iceState) && !s.probing.has(t.id))
+    .map(async ({ peer, t }) => {
+      s.probing.add(t.id);
+      const bytes = (await t.getStats().catch(() => []))[0]?.bytesReceived;
+      s.probing.delete(t.id);
+      if (bytes === undefined) {
+        return;
+      }
+      const before = s.received.get(t.id);
+      s.received.set(t.id, bytes);
+      if (before !== undefined && bytes > before && peer.siteId !== null) {
+        s.lastMedia.set(peer.siteId, Math.max(s.lastMedia.get(peer.siteId) ?? 0, now));
+      }
+    });
+  // A worker slow to answer (a loaded machine) holds the board back this long at most; its
+  // answers still count when they come.
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(probes), new Promise((resolve) => (timer = setTimeout(resolve, PROBE_WAIT_MS)))]);
+  clearTimeout(timer);
+  const out = new Map<string, PeerSample>();
+  for (const peer of peers) {
+    const transports = [...peer.transports.values()];
+    const figures = s.figures.get(peer.participantId);
+    out.set(peer.participantId, {
+      participantId: peer.participantId,
+      uplinkBitrate: figures?.uplinkBitrate ?? null,
+      lossPct: figures?.lossPct ?? null,
+      jitterMs: figures?.jitterMs ?? null,
+      rttMs: figures?.rttMs ?? null,
+      score: figures?.score ?? null,
+      iceState: worstIce(transports.map((t) => t.iceState)),
+      dtlsState: worstDtls(transports.map((t) => t.dtlsState)),
+    });
+  }
+  return out;
+}
+
+/** Reads every producer's and consumer's stats of one peer into its numbers. */
+async function samplePeer(peer: Peer, s: SessionSignals): Promise<PeerSample> {
+  const producers = [...peer.producers.values()];
+  const consumers = [...peer.consumers.values()];
+  const [producerStats, consumerStats] = await Promise.all([
+    Promise.all(producers.map((p) => p.getStats().catch(() => []))),
+    Promise.all(consumers.map((c) => c.getStats().catch(() => []))),
+  ]);
   let bitrate: number | null = null;
   const losses: (number | null)[] = [];
   const jitters: (number | null)[] = [];
   const scores: number[] = [];
-  for (const p of peer.producers.values()) {
-    const stats = (await p.getStats().catch(() => [])).filter((x) => x.type === 'inbound-rtp');
+  producers.forEach((p, i) => {
+    const stats = (producerStats[i] ?? []).filter((x) => x.type === 'inbound-rtp');
     const cur = stats.reduce<Counters>(
       (a, x) => ({ bytes: a.bytes + x.byteCount, lost: a.lost + x.packetsLost, received: a.received + x.packetCount }),
       { bytes: 0, lost: 0, received: 0 },
     );
+    // Not taken as a sign of media: these counters are a second apart, and growth seen now
+    // may have come just before a cut a second ago. The probe of each tick says when.
     const prev = s.counters.get(p.id) ?? null;
-    if (prev !== null && cur.bytes > prev.bytes && peer.siteId !== null) {
-      s.lastMedia.set(peer.siteId, now);
-    }
     losses.push(lossPercent(prev, cur));
     s.counters.set(p.id, cur);
     bitrate = (bitrate ?? 0) + stats.reduce((a, x) => a + x.bitrate, 0);
@@ -152,13 +247,10 @@ async function samplePeer(peer: Peer, s: SessionSignals, now: number): Promise<P
     const clock = p.rtpParameters.codecs[0]?.clockRate ?? 90000;
     jitters.push(maxOf(stats.map((x) => (x.jitter * 1000) / clock)));
     scores.push(...p.score.map((x) => x.score));
-  }
-  const rtts: (number | null)[] = [];
-  for (const c of peer.consumers.values()) {
-    const stats = await c.getStats().catch(() => []);
-    rtts.push(maxOf(stats.map((x) => (x.type === 'outbound-rtp' ? (x.roundTripTime ?? null) : null))));
-  }
-  const transports = [...peer.transports.values()];
+  });
+  const rtts = consumerStats.map((stats) =>
+    maxOf(stats.map((x) => (x.type === 'outbound-rtp' ? (x.roundTripTime ?? null) : null))),
+  );
   return {
     participantId: peer.participantId,
     uplinkBitrate: bitrate,
@@ -166,22 +258,34 @@ async function samplePeer(peer: Peer, s: SessionSignals, now: number): Promise<P
     jitterMs: maxOf(jitters),
     rttMs: maxOf(rtts),
     score: scores.length ? Math.min(...scores) : null,
-    iceState: transports[0]?.iceState ?? null,
-    dtlsState: transports[0]?.dtlsState ?? null,
+    // The states of now are added by each probe.
+    iceState: null,
+    dtlsState: null,
   };
 }
 
-/** The media server's view of each participant of a room on this node. */
-export async function sampleRoom(
-  room: Room | undefined,
-  s: SessionSignals,
-  now: number,
-): Promise<Map<string, PeerSample>> {
-  const out = new Map<string, PeerSample>();
-  for (const peer of room?.openPeers() ?? []) {
-    out.set(peer.participantId, await samplePeer(peer, s, now));
+/**
+ * The costly round, once a second and off the alarm path: every producer's and consumer's
+ * stats of a room on this node (all requests at once), kept as each participant's figures.
+ */
+export async function sampleRoom(room: Room | undefined, s: SessionSignals): Promise<void> {
+  const peers = room?.openPeers() ?? [];
+  // One peer at a time (its requests all at once): a large room does not flood the worker's channel.
+  const samples: PeerSample[] = [];
+  for (const peer of peers) {
+    samples.push(await samplePeer(peer, s));
   }
-  return out;
+  s.figures.clear();
+  for (const sample of samples) {
+    s.figures.set(sample.participantId, sample);
+  }
+  // Counters of producers that are gone are not needed again.
+  const live = new Set(peers.flatMap((p) => [...p.producers.keys()]));
+  for (const id of s.counters.keys()) {
+    if (!live.has(id)) {
+      s.counters.delete(id);
+    }
+  }
 }
 
 /** This node's workers, media objects, event loop and Redis round trip. */

@@ -2,10 +2,18 @@ import type { types } from 'mediasoup';
 
 /**
  * Router codecs. VP8 is listed first so browsers pick it for cameras (it simulcasts
- * everywhere); VP9 and H264 are there for clients that only offer those.
+ * everywhere); VP9 and H264 are there for clients that only offer those. Opus carries
+ * in-band FEC (a lost packet is rebuilt from the next one: speech survives loss) and DTX
+ * (silence costs almost nothing on a weak uplink).
  */
 export const MEDIA_CODECS: types.RouterRtpCodecCapability[] = [
-  { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
+  {
+    kind: 'audio',
+    mimeType: 'audio/opus',
+    clockRate: 48000,
+    channels: 2,
+    parameters: { useinbandfec: 1, usedtx: 1 },
+  },
   { kind: 'video', mimeType: 'video/VP8', clockRate: 90000, parameters: { 'x-google-start-bitrate': 1000 } },
   {
     kind: 'video',

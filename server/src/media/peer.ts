@@ -13,6 +13,13 @@ import {
 import { MediaError, NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
+/** What a router of a room carries: its session, and the one-port server of its worker (if any). */
+export interface RouterAppData extends types.AppData {
+  sessionId: string;
+  webRtcServer: types.WebRtcServer | null;
+}
+export type MediaRouter = types.Router<RouterAppData>;
+
 export interface ProducerAppData extends types.AppData {
   participantId: ParticipantId;
   siteId: SiteId | null;
@@ -34,6 +41,9 @@ export interface TransportSettings {
 
 /** Largest bitrate a browser may send on one transport (all simulcast layers together). */
 const MAX_INCOMING_BITRATE_BPS = 3_000_000;
+/** Shares of a receiver's estimated bandwidth (mediasoup consumer priorities, 1-255). */
+const SCREEN_PRIORITY = 4;
+const CAMERA_PRIORITY = 1;
 /** First bitrate estimate for a new transport, before bandwidth estimation has data. */
 const INITIAL_OUTGOING_BITRATE_BPS = 1_000_000;
 
@@ -50,7 +60,7 @@ export class Peer {
   constructor(
     readonly participantId: ParticipantId,
     readonly siteId: SiteId | null,
-    readonly router: types.Router,
+    readonly router: MediaRouter,
     private readonly settings: TransportSettings,
     private readonly listener: PeerListener,
     private readonly log: Logger,
@@ -61,11 +71,27 @@ export class Peer {
   }
 
   async createTransport(direction: 'send' | 'recv'): Promise<TransportOptionsWire> {
+    const { webRtcServer } = this.router.appData;
+    // The worker's one UDP and one TCP port when it has them; else a port of its own.
+    const where =
+      webRtcServer !== null
+        ? { webRtcServer }
+        : {
+            listenInfos: [
+              {
+                protocol: 'udp' as const,
+                ip: this.settings.listenIp,
+                announcedAddress: this.settings.announcedAddress,
+              },
+              {
+                protocol: 'tcp' as const,
+                ip: this.settings.listenIp,
+                announcedAddress: this.settings.announcedAddress,
+              },
+            ],
+          };
     const transport = await this.router.createWebRtcTransport({
-      listenInfos: [
-        { protocol: 'udp', ip: this.settings.listenIp, announcedAddress: this.settings.announcedAddress },
-        { protocol: 'tcp', ip: this.settings.listenIp, announcedAddress: this.settings.announcedAddress },
-      ],
+      ...where,
       enableUdp: true,
       enableTcp: true,
       preferUdp: true,
@@ -84,7 +110,10 @@ export class Peer {
     transport.observer.on('close', () => this.transports.delete(transport.id));
     transport.on('dtlsstatechange', (state) => {
       if (state === 'failed' || state === 'closed') {
-        this.log.warn({ transportId: transport.id, state }, 'transport DTLS ended');
+        // The browser closed its side (the tab went, or gave this transport up): what was on
+        // it ends now. A silent cut does not end DTLS: the transport then waits for a resume.
+        this.log.warn({ transportId: transport.id, state }, 'transport DTLS ended; closing the transport');
+        transport.close();
       }
     });
     return {
@@ -168,6 +197,11 @@ export class Peer {
     // Consumers start paused: the client resumes once its side is ready, so the first
     // video frame it gets is a key frame it can decode.
     const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities, paused: true });
+    if (consumer.kind === 'video') {
+      // On a weak downlink the bandwidth estimate is shared by priority: documents first,
+      // then cameras; each gets lower layers before the link overflows (audio is never cut).
+      await consumer.setPriority(producer.appData.source === 'screen' ? SCREEN_PRIORITY : CAMERA_PRIORITY);
+    }
     this.consumers.set(consumer.id, consumer);
     consumer.on('listenererror', (eventName, err) => this.log.error({ eventName, err }, 'consumer listener failed'));
     consumer.observer.on('close', () => {
@@ -202,6 +236,11 @@ export class Peer {
 
   producerInfos(): ProducerInfo[] {
     return [...this.producers.values()].map(producerInfo);
+  }
+
+  /** Whether this peer still holds every one of these transports (open). */
+  holdsTransports(ids: readonly string[]): boolean {
+    return ids.every((id) => this.transports.get(id)?.closed === false);
   }
 
   /** Idempotent. Closing the transports closes every producer and consumer on them. */

@@ -3,7 +3,14 @@ import type { ActiveSpeaker, ParticipantId, ProducerInfo, SessionId, SiteId } fr
 import { ErrorCode } from '@concord/shared';
 import { MediaError, NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { Peer, producerInfo, type PeerListener, type ProducerAppData, type TransportSettings } from './peer.js';
+import {
+  Peer,
+  producerInfo,
+  type MediaRouter,
+  type PeerListener,
+  type ProducerAppData,
+  type TransportSettings,
+} from './peer.js';
 
 const AUDIO_LEVEL_INTERVAL_MS = 800;
 /** How often the dominant-speaker detector re-evaluates (mediasoup default 300 ms). */
@@ -34,7 +41,7 @@ export interface RoomOptions {
   /** Peers one router (on one worker) serves before the room opens another router on the next worker. */
   peersPerRouter: number;
   /** A router on a worker of this node the room has no router on yet; null when it has one on every worker. */
-  newRouter: () => Promise<types.Router | null>;
+  newRouter: () => Promise<MediaRouter | null>;
 }
 
 /**
@@ -47,15 +54,15 @@ export interface RoomOptions {
 export class Room {
   private readonly peers = new Map<ParticipantId, Peer>();
   private readonly sources = new Map<string, Source>();
-  private readonly routers: types.Router[];
+  private readonly routers: MediaRouter[];
   private readonly routerPeers = new Map<string, number>();
-  private addingRouter: Promise<types.Router | null> | null = null;
+  private addingRouter: Promise<MediaRouter | null> | null = null;
   private closedReason: string | null = null;
   activeSpeaker: ActiveSpeaker | null = null;
 
   private constructor(
     readonly sessionId: SessionId,
-    private readonly primary: types.Router,
+    private readonly primary: MediaRouter,
     private readonly speakerObserver: types.ActiveSpeakerObserver,
     private readonly levelObserver: types.AudioLevelObserver,
     private readonly settings: TransportSettings,
@@ -106,7 +113,7 @@ export class Room {
     return new Room(sessionId, router, observer, levels, settings, options, listener, roomLog);
   }
 
-  private watchRouter(router: types.Router): void {
+  private watchRouter(router: MediaRouter): void {
     router.on('workerclose', () => this.close('media worker closed'));
     router.on('listenererror', (eventName, err) => this.log.error({ eventName, err }, 'router listener failed'));
     this.routerPeers.set(router.id, 0);
@@ -122,7 +129,7 @@ export class Room {
   }
 
   /** The first router: it observes the audio, and tracks from other nodes arrive on it. */
-  get firstRouter(): types.Router {
+  get firstRouter(): MediaRouter {
     return this.primary;
   }
 
@@ -130,7 +137,7 @@ export class Room {
    * A router with room for one more peer; else a new one on a worker the room does not use
    * yet; else (one router on every worker) the least loaded.
    */
-  private async routerForNewPeer(): Promise<types.Router> {
+  private async routerForNewPeer(): Promise<MediaRouter> {
     const live = this.routers
       .filter((r) => !r.closed)
       .sort((a, b) => (this.routerPeers.get(a.id) ?? 0) - (this.routerPeers.get(b.id) ?? 0));
@@ -189,7 +196,7 @@ export class Room {
   }
 
   /** A track published here: it becomes a source of the room, its audio observed. */
-  addLocal(producer: types.Producer<ProducerAppData>, router: types.Router): void {
+  addLocal(producer: types.Producer<ProducerAppData>, router: MediaRouter): void {
     this.sources.set(producer.id, {
       info: producerInfo(producer),
       local: true,
@@ -259,7 +266,7 @@ export class Room {
    * The track on `router`, piped there once from a router that has it (later consumers on
    * that router reuse the copy). NOT_FOUND when the room has no such track.
    */
-  producerOn(producerId: string, router: types.Router): Promise<types.Producer<ProducerAppData>> {
+  producerOn(producerId: string, router: MediaRouter): Promise<types.Producer<ProducerAppData>> {
     const source = this.sources.get(producerId);
     if (source === undefined) {
       return Promise.reject(new NotFoundError('producer'));

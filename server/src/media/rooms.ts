@@ -1,9 +1,8 @@
 import type { SessionId } from '@concord/shared';
 import type { Logger } from '../logger.js';
-import type { types } from 'mediasoup';
 import { MEDIA_CODECS } from './codecs.js';
 import { Room, type RoomListener } from './room.js';
-import type { TransportSettings } from './peer.js';
+import type { MediaRouter, RouterAppData, TransportSettings } from './peer.js';
 import type { WorkerPool } from './workerPool.js';
 
 /** Owns the rooms: one per session that has media, created on first use. */
@@ -57,13 +56,16 @@ export class RoomRegistry {
       },
     };
     const used = new Set<number>();
-    const newRouter = async (): Promise<types.Router | null> => {
+    const newRouter = async (): Promise<MediaRouter | null> => {
       const worker = used.size === 0 ? await this.pool.getWorker() : this.pool.workerExcept(used);
       if (worker === null) {
         return null;
       }
       used.add(worker.pid);
-      const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { sessionId } });
+      const router = await worker.createRouter<RouterAppData>({
+        mediaCodecs: MEDIA_CODECS,
+        appData: { sessionId, webRtcServer: worker.appData.webRtcServer },
+      });
       router.observer.on('close', () => used.delete(worker.pid));
       return router;
     };

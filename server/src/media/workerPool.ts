@@ -5,6 +5,12 @@ import type { Logger } from '../logger.js';
 import { MediaError } from '../errors.js';
 import { ErrorCode } from '@concord/shared';
 
+/** What each worker carries: the one-port server its WebRTC transports share, if configured. */
+export interface WorkerAppData extends types.AppData {
+  index: number;
+  webRtcServer: types.WebRtcServer | null;
+}
+
 /** Pause before a dead worker's replacement is started, and between failed attempts. */
 const WORKER_RESPAWN_DELAY_MS = 500;
 
@@ -22,9 +28,9 @@ export interface WorkerStatus {
  * through their routers' `workerclose` event.
  */
 export class WorkerPool {
-  private readonly slots: (types.Worker | null)[];
+  private readonly slots: (types.Worker<WorkerAppData> | null)[];
   private readonly respawns: number[];
-  private readonly waiters: ((w: types.Worker) => void)[] = [];
+  private readonly waiters: ((w: types.Worker<WorkerAppData>) => void)[] = [];
   private next = 0;
   private closed = false;
 
@@ -32,7 +38,7 @@ export class WorkerPool {
     private readonly config: Config,
     private readonly log: Logger,
   ) {
-    this.slots = new Array<types.Worker | null>(config.mediasoup.numWorkers).fill(null);
+    this.slots = new Array<types.Worker<WorkerAppData> | null>(config.mediasoup.numWorkers).fill(null);
     this.respawns = new Array<number>(config.mediasoup.numWorkers).fill(0);
   }
 
@@ -43,15 +49,32 @@ export class WorkerPool {
   }
 
   private async start(index: number): Promise<void> {
-    const worker = await mediasoup.createWorker({
+    const worker = await mediasoup.createWorker<WorkerAppData>({
       logLevel: this.config.mediasoup.logLevel,
       rtcMinPort: this.config.rtc.minPort,
       rtcMaxPort: this.config.rtc.maxPort,
-      appData: { index },
+      appData: { index, webRtcServer: null },
     });
     if (this.closed) {
       worker.close();
       return;
+    }
+    const { sharedPort, listenIp, announcedAddress } = this.config.rtc;
+    if (sharedPort !== null) {
+      // One UDP and one TCP port for all of this worker's transports: one hole in a firewall.
+      // A replacement worker takes the same ports again (the dead one's are free).
+      const port = sharedPort === 0 ? undefined : sharedPort + index;
+      try {
+        worker.appData.webRtcServer = await worker.createWebRtcServer({
+          listenInfos: [
+            { protocol: 'udp', ip: listenIp, announcedAddress, port },
+            { protocol: 'tcp', ip: listenIp, announcedAddress, port },
+          ],
+        });
+      } catch (err) {
+        worker.close();
+        throw err;
+      }
     }
     worker.on('died', (err) => {
       this.log.error({ pid: worker.pid, index, err: err.message }, 'mediasoup worker died; replacing it');
@@ -82,7 +105,7 @@ export class WorkerPool {
   }
 
   /** A live worker, round-robin; waits for a replacement when none is alive. */
-  async getWorker(): Promise<types.Worker> {
+  async getWorker(): Promise<types.Worker<WorkerAppData>> {
     if (this.closed) {
       throw new MediaError('the media service is shutting down', ErrorCode.MEDIA_UNAVAILABLE);
     }
@@ -102,7 +125,7 @@ export class WorkerPool {
    * A room keeps one router per worker: mediasoup ids are unique within a worker, and a
    * track piped between two routers of one worker would collide with itself.
    */
-  workerExcept(busy: ReadonlySet<number>): types.Worker | null {
+  workerExcept(busy: ReadonlySet<number>): types.Worker<WorkerAppData> | null {
     for (let i = 0; i < this.slots.length; i++) {
       const index = (this.next + i) % this.slots.length;
       const worker = this.slots[index];
@@ -124,8 +147,8 @@ export class WorkerPool {
     );
   }
 
-  get workers(): types.Worker[] {
-    return this.slots.filter((w): w is types.Worker => w !== null && !w.closed);
+  get workers(): types.Worker<WorkerAppData>[] {
+    return this.slots.filter((w): w is types.Worker<WorkerAppData> => w !== null && !w.closed);
   }
 
   close(): void {

@@ -28,6 +28,11 @@ export class HealthService {
     return null;
   }
 
+  /** A packet from a joined participant's connection: a sign of life, nothing else. */
+  alive(sessionId: SessionId, participantId: string, siteId: SiteId | null): void {
+    this.port.heartbeat(sessionId, participantId, siteId);
+  }
+
   joined(c: Caller): void {
     if (c.participantId !== null) {
       this.port.heartbeat(c.sessionId, c.participantId, c.siteId);

@@ -18,6 +18,7 @@ export class LocalConnections {
   constructor(
     private readonly io: ConcordServer,
     private readonly media: MediaPort,
+    private readonly nodeId: string,
     private readonly log: Logger,
   ) {}
 
@@ -60,7 +61,11 @@ export class LocalConnections {
         // The socket that wrote this entry registers only after it; any holder now is older.
         const pid = entry.type === 'participant.joined' ? entry.payload.participant.id : entry.payload.participantId;
         this.kick(this.holders, pid, 'REPLACED', 'this place was taken by a newer connection');
-        this.media.closePeer(sid, pid);
+        // Back through another node: its media here is over. Back through this one: the join
+        // decides whether the tab resumes it.
+        if (entry.payload.node !== this.nodeId) {
+          this.media.closePeer(sid, pid);
+        }
         return;
       }
       case 'participant.removed':
@@ -74,8 +79,7 @@ export class LocalConnections {
         this.media.closeRemoteOf(sid, entry.payload.participantId);
         return;
       case 'participant.dropped':
-        // Its tracks published on another node went with its connection there: stop forwarding them here.
-        this.media.closeRemoteOf(sid, entry.payload.participantId);
+        // Its media waits on its node for the tab to come back (or for the grace to end).
         return;
       case 'lobby.refused':
         this.kick(this.waiting, entry.payload.participantId, 'REFUSED', 'the chair did not admit you');

@@ -1,5 +1,6 @@
 import { ErrorCode, publishAction, type RequestName } from '@concord/shared';
 import { ConcordError, MediaError, NotFoundError } from '../errors.js';
+import type { TurnCredentials } from '../auth/turn.js';
 import type { NodePipes } from '../media/nodePipes.js';
 import { producerInfo, type Peer } from '../media/peer.js';
 import type { ProducerRegistry } from '../store/producerRegistry.js';
@@ -18,6 +19,7 @@ export interface MediaHandlerDeps {
   floorMedia: FloorMedia;
   registry: ProducerRegistry;
   pipes: NodePipes;
+  turn: TurnCredentials;
   nodeId: string;
 }
 
@@ -67,6 +69,7 @@ export function mediaHandlers(d: MediaHandlerDeps, socket: ConcordSocket): Pick<
   return mediaErrors<Pick<Handlers, MediaRequest>>({
     'media:getRouterRtpCapabilities': async () => (await room()).rtpCapabilities,
     'media:createTransport': async ({ direction }, c) => (await peer(c)).createTransport(direction),
+    'media:iceServers': (_, c) => Promise.resolve(d.turn.forSubject(pidOf(c))),
     'media:connectTransport': async ({ transportId, dtlsParameters }, c) => {
       await (await existingPeer(c)).connectTransport(transportId, dtlsParameters);
       return null;

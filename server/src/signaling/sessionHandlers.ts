@@ -1,4 +1,5 @@
 import { ErrorCode, type ParticipantId, type ProducerInfo, type SessionSnapshot } from '@concord/shared';
+import type { Peer } from '../media/peer.js';
 import type { ProducerRegistry } from '../store/producerRegistry.js';
 import { participantIdFor } from '../auth/identity.js';
 import { ConcordError } from '../errors.js';
@@ -78,8 +79,25 @@ export function sessionHandlers(
     void socket.join(rooms);
   };
 
+  /**
+   * The tab's media on this node after a join: kept when the tab asked to resume transports
+   * the node still holds for it (its socket dropped, its media did not); otherwise the
+   * participant's media here starts over. Whether it was kept.
+   */
+  const keepOrResetMedia = (room: Room | undefined, pid: ParticipantId, resume: string[] | undefined): boolean => {
+    const peer: Peer | undefined = room?.getPeer(pid);
+    if (peer === undefined) {
+      return false;
+    }
+    if (resume !== undefined && peer.holdsTransports(resume)) {
+      return true;
+    }
+    room?.removePeer(pid);
+    return false;
+  };
+
   return {
-    'session:join': async ({ displayName, instanceId }) => {
+    'session:join': async ({ displayName, instanceId, resume }) => {
       const pid = participantIdFor(claims.sub, instanceId);
       const current = socket.data.participantId;
       if (current !== null && current !== pid) {
@@ -89,7 +107,9 @@ export function sessionHandlers(
       if (current === pid) {
         // The same connection asks again (after a media reset): a fresh snapshot, nothing written.
         const log = await deps.logs.get(sid);
-        return snapshot(log, await deps.rooms.peek(sid), await tracks(), pid, claims.sub);
+        const room = await deps.rooms.peek(sid);
+        const mediaResumed = keepOrResetMedia(room, pid, resume);
+        return { ...snapshot(log, room, await tracks(), pid, claims.sub), mediaResumed };
       }
       const outcome = await deps.sessions.join(claims, caller, displayName);
       if (outcome.kind === 'lobby') {
@@ -98,7 +118,9 @@ export function sessionHandlers(
         socket.data.waitingAs = pid;
         throw new ConcordError(ErrorCode.IN_LOBBY, 'the chair will admit you shortly');
       }
-      const [room, producers] = await Promise.all([deps.rooms.peek(sid), tracks()]);
+      const room = await deps.rooms.peek(sid);
+      const mediaResumed = keepOrResetMedia(room, pid, resume);
+      const producers = await tracks();
       socket.data.participantId = pid;
       socket.data.waitingAs = null;
       deps.connections.hold(pid, socket);
@@ -107,8 +129,8 @@ export function sessionHandlers(
       deps.health.joined(caller);
       const log = baseLog.child({ participantId: pid });
       setLog(log);
-      log.info({ rejoin: outcome.rejoin, node: deps.nodeId }, 'participant joined');
-      return snap;
+      log.info({ rejoin: outcome.rejoin, mediaResumed, node: deps.nodeId }, 'participant joined');
+      return { ...snap, mediaResumed };
     },
 
     'session:leave': async (_data, caller) => {
@@ -156,7 +178,8 @@ export function onDisconnect(deps: SessionHandlerDeps, socket: ConcordSocket, lo
   if (pid === null || !deps.connections.release(pid, socket.id) || deps.stopping()) {
     return;
   }
-  void deps.rooms.peek(sid).then((room) => room?.removePeer(pid));
+  // The media stays: a tab whose link was cut resumes it when it is back (`resume` in its
+  // join). It goes when the place ends (the grace ran out, or the participant left).
   deps.sessions
     .dropped(sid, pid, deps.nodeId)
     .then(() => log.info('participant disconnected; keeping its place'))

@@ -17,6 +17,7 @@ import type { SessionService } from '../services/sessions.js';
 import type { SocketBroadcaster } from './broadcaster.js';
 import type { MediaPort } from '../services/ports.js';
 import type { NodePipes } from '../media/nodePipes.js';
+import type { TurnCredentials } from '../auth/turn.js';
 import type { ProducerRegistry } from '../store/producerRegistry.js';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { LocalConnections } from './connections.js';
@@ -27,9 +28,18 @@ import { serveRequests, type Handlers } from './router.js';
 import { onDisconnect, sessionHandlers, type SessionHandlerDeps } from './sessionHandlers.js';
 import type { ConcordServer, ConcordSocket } from './types.js';
 
-/** How long Socket.IO waits for a pong before it declares a socket dead. */
+/**
+ * Socket.IO pings every client this often, and the client's pong (like any packet it sends) is
+ * its heartbeat on the health board: a site's heartbeats stop within a second of a cut. A ping
+ * is a few bytes a second per connection.
+ */
+const PING_INTERVAL_MS = 1_000;
+/**
+ * How long Socket.IO waits for a pong before it declares a socket dead (and the client, a ping
+ * interval more for a ping). Much longer than the health board's down threshold: a link that
+ * drops for a few seconds keeps its socket, and the board says so without closing anything.
+ */
 const PING_TIMEOUT_MS = 10_000;
-const PING_INTERVAL_MS = 5_000;
 /** The largest frame a client may send (bigger ones close its connection); documented in docs/protocol.md. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
 
@@ -46,6 +56,7 @@ export interface SignalingDeps {
   broadcaster: SocketBroadcaster;
   registry: ProducerRegistry;
   pipes: NodePipes;
+  turn: TurnCredentials;
   limiter: RateLimiterAbstract;
   nodeId: string;
   log: Logger;
@@ -89,7 +100,7 @@ export class Signaling {
     private readonly deps: SignalingDeps,
   ) {
     deps.broadcaster.attach(io);
-    this.connections = new LocalConnections(io, deps.media, deps.log);
+    this.connections = new LocalConnections(io, deps.media, deps.nodeId, deps.log);
     deps.logs.onEntry((entry, _before, after) => deps.broadcaster.entry(after.session.id, entry));
     deps.logs.onEntry(this.connections.onEntry);
     io.use(handshakeMiddleware(deps.tokens));
@@ -120,6 +131,7 @@ export class Signaling {
           floorMedia: d.floorMedia,
           registry: d.registry,
           pipes: d.pipes,
+          turn: d.turn,
           nodeId: d.nodeId,
         },
         socket,
@@ -142,6 +154,13 @@ export class Signaling {
       },
       handlers,
     );
+    // Any packet of the connection (the pong to each ping, a request) is a sign of life on the health board.
+    socket.conn.on('packet', () => {
+      const pid = socket.data.participantId;
+      if (pid !== null) {
+        d.health.alive(claims.sid, pid, claims.site);
+      }
+    });
     socket.on('disconnect', () => onDisconnect(sessionDeps, socket, log));
   }
 

@@ -1,9 +1,11 @@
 import { useTranslation } from 'react-i18next';
-import type { ParticipantHealth, SiteHealth } from '@concord/shared';
+import type { ParticipantHealth, SiteHealth, SiteStatus } from '@concord/shared';
 import { isAbsent } from '../../state/health';
 import { useHealthFormat, useReasons } from './format';
 import { MediaModeButtons } from './MediaModeButtons';
 import { Sparkline } from './Sparkline';
+
+const STATUS_RANK: Record<SiteStatus, number> = { ok: 0, degraded: 1, down: 2 };
 
 interface SiteTileProps {
   site: SiteHealth;
@@ -21,6 +23,8 @@ export function SiteTile({ site, history, serverNow, controls }: SiteTileProps) 
   const format = useHealthFormat();
   const reasons = useReasons();
   const absent = isAbsent(site);
+  // Back, and better than shown: the status holds until the site has been ok for the clearing time.
+  const recovering = !absent && STATUS_RANK[site.measured.status] < STATUS_RANK[site.status];
   const heardAgo = site.lastHeardAt === null || serverNow === null ? null : serverNow - site.lastHeardAt;
   return (
     <article
@@ -30,6 +34,8 @@ export function SiteTile({ site, history, serverNow, controls }: SiteTileProps) 
       data-status={site.status}
       data-absent={absent ? 'true' : 'false'}
       data-mode={site.mediaMode}
+      data-path={site.path ?? ''}
+      data-measured={site.measured.status}
       aria-label={`${site.name}: ${t(`health.status.${site.status}`)}`}
     >
       <header className="site-tile__head">
@@ -40,6 +46,11 @@ export function SiteTile({ site, history, serverNow, controls }: SiteTileProps) 
       </header>
       <p className="site-tile__reasons" data-testid="site-reasons">
         {site.reasons.length > 0 ? reasons(site.reasons) : '\u00a0'}
+        {recovering && (
+          <span className="site-tile__recovering" data-testid="site-recovering">
+            {t('health.recovering')}
+          </span>
+        )}
       </p>
       <dl className="site-tile__metrics">
         <div className="metric metric--wide">
@@ -55,6 +66,11 @@ export function SiteTile({ site, history, serverNow, controls }: SiteTileProps) 
         <Metric label={t('health.metrics.rtt')} value={format.ms(site.rttMs)} testId="site-rtt" />
         <Metric label={t('health.metrics.jitter')} value={format.ms(site.jitterMs)} testId="site-jitter" />
         <Metric label={t('health.metrics.lastHeard')} value={format.ago(heardAgo)} testId="site-last-heard" />
+        <Metric
+          label={t('health.metrics.path')}
+          value={site.path === null ? t('health.unknown') : t(`health.path.${site.path}`)}
+          testId="site-path"
+        />
       </dl>
       <SiteParticipants participants={site.participants} />
       {controls && <MediaModeButtons siteId={site.siteId} mode={site.mediaMode} />}
@@ -90,6 +106,7 @@ function SiteParticipants({ participants }: { participants: readonly Participant
             data-testid="site-participant"
             data-participant-id={p.participantId}
             data-connection={p.connection}
+            data-path={p.path ?? ''}
           >
             <span className="site-people__dot" data-connection={p.connection} aria-hidden="true" />
             <span className="site-people__name">{p.displayName}</span>
@@ -97,6 +114,11 @@ function SiteParticipants({ participants }: { participants: readonly Participant
             <span className="site-people__numbers">
               {t('health.participantStats', { rtt: format.ms(p.rttMs), loss: format.percent(p.lossPct) })}
             </span>
+            {p.path !== null && (
+              <span className="site-people__path" data-path={p.path}>
+                {t(`health.path.${p.path}`)}
+              </span>
+            )}
             {limitation !== null && (
               <span className="site-people__limit" data-limitation={limitation}>
                 {t(`health.limitation.${limitation}`)}

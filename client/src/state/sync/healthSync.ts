@@ -21,8 +21,9 @@ const watchesHealth = (s: ViewState): boolean =>
   s.self !== null && may({ role: s.self.role, isChair: s.isChair }, 'health.view');
 
 /**
- * Connection health on this client: the operators' board (pushed twice a second), the
- * alarms the session's log records, and every site's status for the chair's badge.
+ * Connection health on this client: the operators' board (pushed twice a second, and at once
+ * when a site changes status), the alarms the session's log records, and every site's status
+ * for the chair's site chips.
  */
 export class HealthSync implements RecordFollower {
   /**
@@ -79,9 +80,17 @@ export class HealthSync implements RecordFollower {
     }
     const { alarm } = entry.payload;
     this.board.update((b) => applyAlarm(b, alarm));
-    if (entry.type === 'alarm.raised' && after.isChair) {
+    if (!after.isChair) {
+      return;
+    }
+    // The chair follows each site's state on its chip (the summary); a notice comes only when a
+    // site goes down, once per incident (the server raises one alarm per incident), and goes
+    // when the site is back. A degraded site changes colour, and that is all.
+    if (entry.type === 'alarm.raised' && alarm.level === 'down') {
       const id = this.ctx.nextId();
       this.ctx.store.update((s) => ({ ...s, alarmNotice: { id, alarm } }));
+    } else if (entry.type === 'alarm.cleared') {
+      this.ctx.store.update((s) => (s.alarmNotice?.alarm.id === alarm.id ? { ...s, alarmNotice: null } : s));
     }
   }
 

@@ -61,10 +61,11 @@ export class LocalTracks {
   }
 
   toggleCamera(): Promise<void> {
-    const { mediaMode, camera } = this.ctx.store.get();
-    if (mediaMode.mode === 'audio-only') {
-      // Our site's video is held off; say so again. The camera comes back with the video.
-      showMediaModeNotice(this.ctx, mediaMode.mode, mediaMode.by ?? 'operator');
+    const { mediaMode, camera, uplink } = this.ctx.store.get();
+    if (mediaMode.mode === 'audio-only' || uplink === 'audio-only') {
+      // Our video is held off (our site's mode, or our uplink); say so again. The camera comes back with the video.
+      const by = mediaMode.mode === 'audio-only' ? (mediaMode.by ?? 'operator') : 'uplink';
+      showMediaModeNotice(this.ctx, 'audio-only', by);
       return Promise.resolve();
     }
     return this.setCaptureEnabled('camera', !camera.enabled);

@@ -1,11 +1,12 @@
-import type { MediaMode, SessionSnapshot } from '@concord/shared';
+import type { MediaMode, SessionJoined, SessionSnapshot } from '@concord/shared';
 import { CAMERA_TOP_LAYER, MediaClient, type ConsumerStats } from '../../media/MediaClient';
 import type { TransportStatsRows } from '../../media/clientStats';
 import { log } from '../../logger';
 import type { RecordChange, RecordFollower, SyncContext } from '../context';
 import { isTransient, toAppError, type AppError, type AppErrorCode } from '../errors';
 import type { ServerEvents } from '../send';
-import { withoutEntries, type ViewState } from '../viewState';
+import { initialUplink, nextUplink, uplinkFromStats, type UplinkState } from '../../media/uplinkPolicy';
+import { lesserVideo, withoutEntries, type MediaModeSource, type ViewState } from '../viewState';
 import { showMediaModeNotice, type LocalTracks } from './localTracks';
 import { RemoteMedia } from './remoteMedia';
 
@@ -13,12 +14,25 @@ import { RemoteMedia } from './remoteMedia';
 const MEDIA_RETRY_DELAY_MS = 3_000;
 const MAX_MEDIA_RETRIES = 5;
 
+/** How often the uplink is sampled for the audio-first policy. */
+const UPLINK_SAMPLE_MS = 1_000;
+
 /** The highest camera layer our site sends in a media mode ('low': the lowest alone). */
 const cameraLayerFor = (mode: MediaMode): number => (mode === 'low' ? 0 : CAMERA_TOP_LAYER);
 
+/**
+ * How the media comes back: `resume` (the socket came back: keep the transports if the
+ * server still holds them, restarting ICE where the path was lost) or `rebuild` (a new
+ * media client, after a media reset or a failed transport).
+ */
+export type RestartKind = 'resume' | 'rebuild';
+
 export interface MediaSyncDeps {
-  /** Joins (or takes back our place); null when the server refused for good or put us in the lobby. */
-  join: () => Promise<SessionSnapshot | null>;
+  /**
+   * Joins (or takes back our place), asking the server to keep the transports `resume`
+   * names; null when the server refused for good or put us in the lobby.
+   */
+  join: (resume?: string[]) => Promise<SessionJoined | null>;
   /** Ends the participation. */
   fail: (code: AppErrorCode, message: string) => void;
   connected: () => boolean;
@@ -33,9 +47,13 @@ export class MediaSync implements RecordFollower {
   private media: MediaClient | null = null;
   private restartRunning = false;
   private restartQueued = false;
+  /** What the next restart does: a rebuild asked for meanwhile wins over a resume. */
+  private nextRestart: RestartKind = 'rebuild';
   private failures = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly remote: RemoteMedia;
+  private uplink: UplinkState = initialUplink();
+  private uplinkTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private readonly ctx: SyncContext,
@@ -61,9 +79,14 @@ export class MediaSync implements RecordFollower {
    * Restarts never overlap: a request that comes while one runs (a media:reset during a
    * reconnect, say) makes the running one go round once more when it is done.
    */
-  requestRestart(): void {
+  requestRestart(kind: RestartKind = 'rebuild'): void {
     if (this.ctx.ended()) {
       return;
+    }
+    if (!this.restartRunning && !this.restartQueued) {
+      this.nextRestart = kind;
+    } else if (kind === 'rebuild') {
+      this.nextRestart = 'rebuild';
     }
     this.clearRetry();
     if (this.restartRunning) {
@@ -77,6 +100,7 @@ export class MediaSync implements RecordFollower {
   /** The link is gone (the browser is offline, or the participation ended). Idempotent. */
   close(): void {
     this.clearRetry();
+    this.stopUplinkWatch();
     this.closeMedia();
   }
 
@@ -97,7 +121,10 @@ export class MediaSync implements RecordFollower {
       this.remote.applyLayerPolicy();
     }
     if (before.mediaMode !== after.mediaMode) {
-      this.mediaModeChanged(before, after);
+      const sent = (s: ViewState) => lesserVideo(s.mediaMode.mode, s.uplink);
+      this.videoChanged(sent(before), sent(after), after.mediaMode.by ?? 'operator');
+      // What we receive follows our site's mode (our uplink does not limit it).
+      this.remote.applyLayerPolicy(true);
     }
   }
 
@@ -107,8 +134,10 @@ export class MediaSync implements RecordFollower {
     try {
       do {
         this.restartQueued = false;
+        const kind = this.nextRestart;
+        this.nextRestart = 'rebuild';
         try {
-          await this.establish();
+          await this.establish(kind);
           this.failures = 0;
         } catch (err) {
           this.onEstablishError(toAppError(err));
@@ -120,14 +149,25 @@ export class MediaSync implements RecordFollower {
     }
   }
 
-  private async establish(): Promise<void> {
+  private async establish(kind: RestartKind): Promise<void> {
     if (this.ctx.ended() || !this.deps.connected()) {
       return;
     }
-    this.closeMedia();
-    const snapshot = await this.joinSession();
+    const kept = this.media;
+    const resume = kind === 'resume' && kept?.isLoaded === true ? kept.transportIds() : [];
+    if (resume.length === 0) {
+      this.closeMedia();
+    }
+    const snapshot = await this.joinSession(resume.length > 0 ? resume : undefined);
     if (!snapshot) {
       return;
+    }
+    if (resume.length > 0 && kept !== null && this.media === kept) {
+      if (snapshot.mediaResumed) {
+        await this.resumed(snapshot, kept);
+        return;
+      }
+      this.closeMedia();
     }
     const media = this.createMediaClient();
     await media.load();
@@ -143,17 +183,81 @@ export class MediaSync implements RecordFollower {
     this.closeStaleOwnProducers(snapshot, media);
     this.ctx.store.update((s) => ({ ...s, mediaReady: true }));
     this.remote.applyLayerPolicy();
+    this.startUplinkWatch(media);
   }
 
-  private async joinSession(): Promise<SessionSnapshot | null> {
+  private async joinSession(resume?: string[]): Promise<SessionJoined | null> {
     this.remote.hold();
-    let snapshot: SessionSnapshot | null = null;
+    let snapshot: SessionJoined | null = null;
     try {
-      snapshot = await this.deps.join();
+      snapshot = await this.deps.join(resume);
     } finally {
       this.remote.release(snapshot !== null);
     }
     return snapshot;
+  }
+
+  /**
+   * The socket came back and the server kept our media: tracks that ended meanwhile go,
+   * tracks that came are received, what the server did to ours meanwhile (a pause, a close)
+   * is followed, and a transport whose path was lost restarts ICE. Nothing is rebuilt.
+   */
+  private async resumed(snapshot: SessionJoined, media: MediaClient): Promise<void> {
+    log.info('the connection is back and the media was kept');
+    this.remote.dropGone();
+    this.remote.reconcile();
+    const ours = snapshot.producers.filter((p) => p.participantId === snapshot.self.id);
+    for (const source of media.publishedSources()) {
+      const producer = ours.find((p) => media.sourceOfProducer(p.producerId) === source);
+      if (producer === undefined) {
+        media.dropProducer(source);
+      } else {
+        this.tracks.serverPaused(source, producer.paused);
+      }
+    }
+    await media.recoverIce();
+    await this.tracks.publishAll();
+    if (this.media === media) {
+      this.ctx.store.update((s) => ({ ...s, mediaReady: true }));
+      this.startUplinkWatch(media);
+    }
+  }
+
+  // ---- audio first: what our own uplink can carry -----------------------------------------
+
+  private startUplinkWatch(media: MediaClient): void {
+    this.stopUplinkWatch();
+    this.uplinkTimer = setInterval(() => {
+      void this.sampleUplink(media).catch((err: unknown) => log.warn('could not read the uplink', err));
+    }, UPLINK_SAMPLE_MS);
+  }
+
+  private stopUplinkWatch(): void {
+    if (this.uplinkTimer !== null) {
+      clearInterval(this.uplinkTimer);
+      this.uplinkTimer = null;
+    }
+  }
+
+  /** One sample of the send transport: the camera steps down (or back up) as `nextUplink` says. */
+  private async sampleUplink(media: MediaClient): Promise<void> {
+    if (this.media !== media) {
+      this.stopUplinkWatch();
+      return;
+    }
+    const stats = await media.sendStats();
+    if (stats === null || this.media !== media) {
+      return;
+    }
+    const next = nextUplink(this.uplink, uplinkFromStats(stats, Date.now()));
+    const before = this.uplink.level;
+    this.uplink = next;
+    if (next.level !== before) {
+      log.info(`uplink: video ${before} → ${next.level}`);
+      const site = this.ctx.store.get().mediaMode.mode;
+      this.ctx.store.update((s) => ({ ...s, uplink: next.level }));
+      this.videoChanged(lesserVideo(site, before), lesserVideo(site, next.level), 'uplink');
+    }
   }
 
   private onEstablishError(error: AppError): void {
@@ -203,7 +307,8 @@ export class MediaSync implements RecordFollower {
         }
       },
     });
-    void media.setCameraMaxSpatialLayer(cameraLayerFor(this.ctx.store.get().mediaMode.mode));
+    const { mediaMode, uplink } = this.ctx.store.get();
+    void media.setCameraMaxSpatialLayer(cameraLayerFor(lesserVideo(mediaMode.mode, uplink)));
     this.media = media;
     return media;
   }
@@ -237,21 +342,19 @@ export class MediaSync implements RecordFollower {
   // ---- media modes ------------------------------------------------------------------------
 
   /**
-   * The operator (or the automatic policy) moved our site's video: 'low' sends and receives
-   * the lowest camera layer only; 'audio-only' pauses the camera, and the camera comes back
-   * when video does if it was on.
+   * What we send moved (our site's mode, set by the operator or the automatic policy, or our
+   * own uplink): 'low' sends the lowest camera layer only; 'audio-only' pauses the camera,
+   * and the camera comes back when video does if it was on.
    */
-  private mediaModeChanged(before: ViewState, after: ViewState): void {
-    const { mode, by } = after.mediaMode;
-    if (before.mediaMode.mode !== mode) {
-      showMediaModeNotice(this.ctx, mode, by ?? 'operator');
+  private videoChanged(before: MediaMode, after: MediaMode, by: MediaModeSource): void {
+    if (before !== after) {
+      showMediaModeNotice(this.ctx, after, by);
     }
-    void this.media?.setCameraMaxSpatialLayer(cameraLayerFor(mode));
-    if (mode === 'audio-only') {
+    void this.media?.setCameraMaxSpatialLayer(cameraLayerFor(after));
+    if (after === 'audio-only') {
       this.tracks.holdCamera();
     } else {
       this.tracks.restoreCamera();
     }
-    this.remote.applyLayerPolicy(true);
   }
 }

@@ -132,6 +132,18 @@ export class RemoteMedia {
     }));
   }
 
+  /** Consumers of tracks that are no longer in the record (they ended while we were away) go. */
+  dropGone(): void {
+    const { producers, remoteTracks } = this.ctx.store.get();
+    const gone = [...remoteTracks.keys()].filter((producerId) => !producers.has(producerId));
+    for (const producerId of gone) {
+      this.media()?.closeConsumerOfProducer(producerId);
+    }
+    if (gone.length > 0) {
+      this.ctx.store.update((s) => ({ ...s, remoteTracks: withoutEntries(s.remoteTracks, gone) }));
+    }
+  }
+
   reconcile(): void {
     const { producers, self } = this.ctx.store.get();
     for (const info of producers.values()) {

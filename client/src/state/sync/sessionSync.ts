@@ -1,4 +1,4 @@
-import { ErrorCode, type SessionSnapshot } from '@concord/shared';
+import { ErrorCode, type SessionJoined } from '@concord/shared';
 import { log } from '../../logger';
 import type { SyncContext } from '../context';
 import { isFatal, toAppError, type AppErrorCode } from '../errors';
@@ -52,13 +52,16 @@ export class SessionSync {
   /**
    * Joins (or takes back our place) and applies the snapshot. Null if the server refused for
    * good (the participation has failed) or put us in the lobby; rejects on a passing failure.
+   * `resume`: the transports the tab still holds, for the server to keep if it still can.
    */
-  async join(): Promise<SessionSnapshot | null> {
-    let snapshot: SessionSnapshot;
+  async join(resume?: string[]): Promise<SessionJoined | null> {
+    let snapshot: SessionJoined;
     try {
       // Exactly the join's fields: the server refuses unknown keys.
       const { displayName, instanceId } = this.identity;
-      snapshot = await this.log.join({ displayName, instanceId });
+      snapshot = await this.log.join(
+        resume === undefined ? { displayName, instanceId } : { displayName, instanceId, resume },
+      );
     } catch (err) {
       const error = toAppError(err);
       if (isFatal(error.code)) {
