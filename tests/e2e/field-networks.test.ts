@@ -27,8 +27,10 @@ const LOWEST_LAYER_WITHIN_MS = 10_000;
 const LOWEST_LAYER_MAX_WIDTH = 160;
 /** N1: a floor request from the weak site is acknowledged within this. */
 const FLOOR_ACK_WITHIN_MS = 1_000;
-/** N1: share of Daraa's audio that Homs's browser may have to conceal. */
+/** N1: share of a site's speech the other's browser may have to make up (conceal). */
 const MAX_CONCEALED = 0.05;
+/** N1: Daraa's downlink, too small for Homs's full camera and voice. */
+const DOWNLINK_KBIT = 600;
 /** N2: the cut, and how soon after the restore media must flow again. */
 const CUT_MS = 20_000;
 const MEDIA_AFTER_RESTORE_MS = 3_000;
@@ -40,12 +42,48 @@ const audioOf = (samples: InboundSample[], from: string) =>
 const videoOf = (samples: InboundSample[], from: string) =>
   samples.filter((s) => s.participantId === from && s.kind === 'video');
 
-async function selfQueued(actor: Actor): Promise<boolean> {
-  return actor.page.evaluate((pid) => {
-    const hook = (window as unknown as { __concord?: { proceedings(): { queue: { participantId: string }[] } | null } })
-      .__concord;
-    return hook?.proceedings()?.queue.some((q) => q.participantId === pid) ?? false;
-  }, actor.participantId);
+/**
+ * Speech the browser played between two readings of one audio consumer, and the share of it
+ * made up to hide losses (concealment during silence, comfort noise between words, not counted).
+ */
+function concealment(
+  from: InboundSample | undefined,
+  to: InboundSample | undefined,
+): { played: number; share: number } {
+  const diff = (k: 'totalSamplesReceived' | 'concealedSamples' | 'silentConcealedSamples') =>
+    (to?.[k] ?? 0) - (from?.consumerId === to?.consumerId ? (from?.[k] ?? 0) : 0);
+  const played = diff('totalSamplesReceived');
+  const audible = diff('concealedSamples') - diff('silentConcealedSamples');
+  return { played, share: played > 0 ? audible / played : 1 };
+}
+
+/**
+ * Clicks the button inside the page and times, by the page's clock, until the site sees itself
+ * in the floor queue (the acknowledged change); what the test harness adds is left out.
+ * Infinity when it is not there within `limitMs`.
+ */
+async function clickUntilQueued(actor: Actor, testId: string, limitMs: number): Promise<number> {
+  return actor.page.evaluate(
+    async ({ pid, testId, limitMs }) => {
+      const hook = (
+        window as unknown as { __concord?: { proceedings(): { queue: { participantId: string }[] } | null } }
+      ).__concord;
+      const button = document.querySelector<HTMLButtonElement>(`[data-testid="${testId}"]`);
+      if (!button) {
+        throw new Error(`no ${testId} button`);
+      }
+      const clickedAt = performance.now();
+      button.click();
+      while (performance.now() - clickedAt < limitMs) {
+        if (hook?.proceedings()?.queue.some((q) => q.participantId === pid)) {
+          return performance.now() - clickedAt;
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      return Number.POSITIVE_INFINITY;
+    },
+    { pid: actor.participantId, testId, limitMs },
+  );
 }
 
 describe('field networks: weak, lossy and cut sites keep their voice and their place', () => {
@@ -80,7 +118,8 @@ describe('field networks: weak, lossy and cut sites keep their voice and their p
       await daraa.page.getByTestId('toggle-mic').click();
       await cities.bed().setLink('daraa', {
         up: { rateKbit: 300, delayMs: 75, lossPct: 5 },
-        down: { delayMs: 75, lossPct: 5 },
+        // A weak receiver too: what it receives must fit, audio first.
+        down: { rateKbit: DOWNLINK_KBIT, delayMs: 75 },
       });
       const weakFrom = Date.now();
 
@@ -105,28 +144,17 @@ describe('field networks: weak, lossy and cut sites keep their voice and their p
         )
         .toBe(true);
 
-      // Homs is heard in Daraa while Daraa listens.
+      // Homs is heard in Daraa while Daraa listens; its video gives way to Daraa's small downlink.
       const homsAtDaraaBefore = audioOf(await inbound(daraa.page), homs.participantId);
       await new Promise((r) => setTimeout(r, Math.max(0, N1_HALF_MS - (Date.now() - weakFrom))));
-      const homsAtDaraaAfter = audioOf(await inbound(daraa.page), homs.participantId);
+      const atDaraa = await inbound(daraa.page);
+      const homsAtDaraa = concealment(homsAtDaraaBefore, audioOf(atDaraa, homs.participantId));
+      const homsVideoWidthAtDaraa = Math.max(0, ...videoOf(atDaraa, homs.participantId).map((v) => v.frameWidth ?? 0));
 
       // Then Daraa speaks, and asks for the floor.
       await daraa.page.getByTestId('toggle-mic').click();
-      const askedAt = Date.now();
-      await daraa.page.getByTestId('request-floor').click();
-      let floorAckMs = -1;
-      await expect
-        .poll(
-          async () => {
-            const queued = await selfQueued(daraa);
-            if (queued && floorAckMs < 0) {
-              floorAckMs = Date.now() - askedAt;
-            }
-            return queued;
-          },
-          { timeout: FLOOR_ACK_WITHIN_MS, interval: 50 },
-        )
-        .toBe(true);
+      const floorAckMs = await clickUntilQueued(daraa, 'request-floor', FLOOR_ACK_WITHIN_MS);
+      expect(floorAckMs, 'the floor request was not acknowledged in time').toBeLessThan(FLOOR_ACK_WITHIN_MS);
 
       // Daraa's audio, as Homs's browser plays it, over the second half.
       await new Promise((r) => setTimeout(r, 2_000));
@@ -134,21 +162,20 @@ describe('field networks: weak, lossy and cut sites keep their voice and their p
       await new Promise((r) => setTimeout(r, N1_HALF_MS - 2_000));
       const end = audioOf(await inbound(homs.page), daraa.participantId);
       expect(start?.consumerId).toBe(end?.consumerId);
-      const played = (end?.totalSamplesReceived ?? 0) - (start?.totalSamplesReceived ?? 0);
-      const concealed = (end?.concealedSamples ?? 0) - (start?.concealedSamples ?? 0);
-      const concealedShare = played > 0 ? concealed / played : 1;
-      const homsHeard = (homsAtDaraaAfter?.totalSamplesReceived ?? 0) - (homsAtDaraaBefore?.totalSamplesReceived ?? 0);
+      const daraaAtHoms = concealment(start, end);
       recordResult('field-n1', {
         lowestAfterMs,
         floorAckMs,
-        concealedShare,
-        playedSamples: played,
-        homsHeardSamples: homsHeard,
+        daraaAtHoms,
+        homsAtDaraa,
+        homsVideoWidthAtDaraa,
       });
       await screenshot(homs.page, 'field-n1-homs');
-      expect(played).toBeGreaterThan(0);
-      expect(concealedShare).toBeLessThan(MAX_CONCEALED);
-      expect(homsHeard).toBeGreaterThan(0);
+      expect(daraaAtHoms.played).toBeGreaterThan(0);
+      expect(daraaAtHoms.share).toBeLessThan(MAX_CONCEALED);
+      // The weak receiver keeps Homs's voice: video is what gives way.
+      expect(homsAtDaraa.played).toBeGreaterThan(0);
+      expect(homsAtDaraa.share).toBeLessThan(MAX_CONCEALED);
     } finally {
       await closeAll(chair, actors);
     }
@@ -257,7 +284,10 @@ describe('field networks: weak, lossy and cut sites keep their voice and their p
       const paths = await daraa.page.evaluate(() =>
         (window as unknown as { __concord?: { paths(): Promise<unknown> } }).__concord?.paths(),
       );
-      recordResult('field-n4', { mediaAfterMs, paths });
+      const homsPaths = await homs.page.evaluate(() =>
+        (window as unknown as { __concord?: { paths(): Promise<unknown> } }).__concord?.paths(),
+      );
+      recordResult('field-n4', { mediaAfterMs, paths, homsPaths });
       // Both transports go through the TURN server, reached over TLS.
       expect(paths).toEqual(
         expect.arrayContaining([

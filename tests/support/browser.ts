@@ -35,17 +35,21 @@ export async function launchChromium(
     secureOrigins?: readonly string[];
     /** Extra environment, e.g. a HOME whose NSS database trusts a test certificate. */
     env?: Record<string, string>;
+    /** A 16-bit PCM WAV the fake microphone plays in a loop instead of its beep. */
+    fakeAudioFile?: string;
   } = {},
 ): Promise<Browser> {
   const origins = options.secureOrigins ?? [];
+  const args = [
+    ...CHROMIUM_ARGS,
+    ...(origins.length === 0 ? [] : [`--unsafely-treat-insecure-origin-as-secure=${origins.join(',')}`]),
+    ...(options.fakeAudioFile === undefined ? [] : [`--use-file-for-fake-audio-capture=${options.fakeAudioFile}`]),
+  ];
   return chromium.launch({
     executablePath: options.executablePath ?? CHROMIUM_PATH,
     headless: true,
     ...(options.env === undefined ? {} : { env: { ...process.env, ...options.env } }),
-    args:
-      origins.length === 0
-        ? CHROMIUM_ARGS
-        : [...CHROMIUM_ARGS, `--unsafely-treat-insecure-origin-as-secure=${origins.join(',')}`],
+    args,
   });
 }
 
@@ -82,6 +86,7 @@ export interface InboundSample {
   frameWidth?: number;
   totalSamplesReceived?: number;
   concealedSamples?: number;
+  silentConcealedSamples?: number;
 }
 
 /** The inbound-rtp counters of every consumer, read from the page's RTCPeerConnection stats. */

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { launchChromium } from './browser.js';
+import { launchChromium, resultsDir } from './browser.js';
 import { Coturn, nssHomeTrusting } from './coturn.js';
 import { testEnv } from './env.js';
 import { CITY_ADDRESS, HOST_ADDRESS, createNetbed, type City, type Netbed } from './netbed.js';
 import { RedisServer } from './redisServer.js';
 import { ChildServer } from './server.js';
+import { speechFile } from './speech.js';
 
 /** The port every city's node listens on by default, on its own address (each city is its own namespace). */
 const NODE_PORT = 3000;
@@ -87,6 +88,8 @@ export function withCities(nodeCities: readonly City[], browserCities: readonly 
         await launchChromium({
           executablePath: bed.chromiumIn(city),
           secureOrigins,
+          // Sites speak: Opus codes a voice (with in-band FEC), not the fake microphone's beep.
+          fakeAudioFile: speechFile(resultsDir),
           ...(nssHome === undefined ? {} : { env: { HOME: nssHome } }),
         }),
       );

@@ -28,6 +28,8 @@ export interface ConsumerStats {
   /** Audio: samples played, and of those, made up by the browser to hide losses. */
   totalSamplesReceived?: number;
   concealedSamples?: number;
+  /** Of those, made up while the other side was silent (comfort noise): no speech was lost. */
+  silentConcealedSamples?: number;
 }
 
 const InboundRtpSchema = z.object({
@@ -37,6 +39,7 @@ const InboundRtpSchema = z.object({
   frameWidth: z.number().optional(),
   totalSamplesReceived: z.number().optional(),
   concealedSamples: z.number().optional(),
+  silentConcealedSamples: z.number().optional(),
 });
 
 interface ConsumerEntry {
@@ -160,7 +163,10 @@ export class Consumers {
         const report = await consumer.getStats();
         let bytesReceived = 0;
         let framesDecoded: number | undefined;
-        const extra: Pick<ConsumerStats, 'frameWidth' | 'totalSamplesReceived' | 'concealedSamples'> = {};
+        const extra: Pick<
+          ConsumerStats,
+          'frameWidth' | 'totalSamplesReceived' | 'concealedSamples' | 'silentConcealedSamples'
+        > = {};
         report.forEach((stat: unknown) => {
           const inbound = InboundRtpSchema.safeParse(stat);
           if (!inbound.success) {
@@ -174,6 +180,7 @@ export class Consumers {
           extra.frameWidth = s.frameWidth ?? extra.frameWidth;
           extra.totalSamplesReceived = s.totalSamplesReceived ?? extra.totalSamplesReceived;
           extra.concealedSamples = s.concealedSamples ?? extra.concealedSamples;
+          extra.silentConcealedSamples = s.silentConcealedSamples ?? extra.silentConcealedSamples;
         });
         return {
           participantId: remote.participantId,

@@ -11,17 +11,17 @@ function run(state: UplinkState, from: number, seconds: number, kbps: number | n
 }
 
 describe('audio first on a weak uplink', () => {
-  it('a site whose uplink can carry only a few hundred kbit/s sends its lowest camera layer within seconds', () => {
-    const s = run(initialUplink(), 0, 3, 250);
+  it('a site whose uplink carries only about 450 kbit/s sends its lowest camera layer within seconds', () => {
+    const s = run(initialUplink(), 0, 3, 450);
     expect(s.level).toBe('low');
   });
   it('a short dip does not move the camera', () => {
-    let s = run(initialUplink(), 0, 1, 250);
+    let s = run(initialUplink(), 0, 1, 450);
     s = run(s, 2000, 5, 1500);
     expect(s.level).toBe('full');
   });
   it('below what even the lowest layer needs, the camera goes off and the voice stays', () => {
-    let s = run(initialUplink(), 0, 3, 250);
+    let s = run(initialUplink(), 0, 3, 450);
     s = run(s, 4000, 3, 90);
     expect(s.level).toBe('audio-only');
   });
@@ -29,14 +29,14 @@ describe('audio first on a weak uplink', () => {
     expect(run(initialUplink(), 0, 3, 2000, 15).level).toBe('low');
   });
   it('the camera comes back to full only after the link has been good for a while (hysteresis)', () => {
-    let s = run(initialUplink(), 0, 3, 250);
+    let s = run(initialUplink(), 0, 3, 450);
     s = run(s, 4000, T.upAfterMs / 1000 - 2, 1500);
     expect(s.level).toBe('low');
     s = run(s, 4000 + T.upAfterMs - 1000, 2, 1500);
     expect(s.level).toBe('full');
   });
   it('a camera that went off is tried again on its lowest layer, and each failed try waits twice as long', () => {
-    let s = run(initialUplink(), 0, 3, 250);
+    let s = run(initialUplink(), 0, 3, 450);
     s = run(s, 4000, 3, 90);
     const off = s.probeAt!;
     expect(off).toBe(6000 + T.probeAfterMs);

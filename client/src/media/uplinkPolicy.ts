@@ -28,12 +28,14 @@ export interface UplinkThresholds {
 }
 
 export const UPLINK_THRESHOLDS: UplinkThresholds = {
-  lowBelowKbps: 400,
-  audioBelowKbps: 120,
+  // Below ~300 kbit/s even the lowest layer (150 kbit/s, in bursts at key frames) crowds the
+  // voice out: video goes off, as in the products people know.
+  lowBelowKbps: 600,
+  audioBelowKbps: 300,
   lossToLowPct: 10,
   lossToAudioPct: 20,
   downAfterMs: 2_000,
-  fullAboveKbps: 800,
+  fullAboveKbps: 1_000,
   goodLossPct: 3,
   upAfterMs: 10_000,
   probeAfterMs: 15_000,

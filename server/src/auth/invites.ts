@@ -16,6 +16,7 @@ export class InviteService {
     displayName: string;
     ttlSeconds?: number | undefined;
     region?: string | undefined;
+    subject?: string | undefined;
   }): InviteWire {
     const { token, claims } = this.tokens.issue({ ...spec, ttlSeconds: spec.ttlSeconds ?? this.defaultTtlSeconds });
     return {

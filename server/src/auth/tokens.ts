@@ -20,6 +20,11 @@ export interface InviteSpec {
   ttlSeconds: number;
   /** The region whose nodes the participant should connect to. */
   region?: string | undefined;
+  /**
+   * The invite's identity, when it must stay the same across issues (the demo's seats, so that
+   * links printed again open the same places and the same chair). Default: a new random one.
+   */
+  subject?: string | undefined;
 }
 
 /** Signs and verifies invite tokens. The algorithm is pinned: `none` and others are refused. */
@@ -30,7 +35,7 @@ export class TokenService {
     const iat = Math.floor(nowMs / 1000);
     const claims: TokenClaims = {
       // One subject per invite: chair rights and a participant's place follow it.
-      sub: `inv_${randomBytes(9).toString('base64url')}`,
+      sub: spec.subject ?? `inv_${randomBytes(9).toString('base64url')}`,
       name: spec.displayName,
       sid: spec.sessionId,
       site: spec.siteId,
