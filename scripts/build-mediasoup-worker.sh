@@ -3,8 +3,14 @@
 # sources from the npm tarball, every C/C++ dependency from Debian packages,
 # meson/ninja from Debian. No pip, no GitHub, no meson wrap downloads.
 #
-# Usage: MS_VERSION=3.19.3 OUT=/path/mediasoup-worker WORKDIR=/tmp/dir sh build-mediasoup-worker.sh
-# Called by scripts/setup.sh, which installs the Debian packages first and caches the result.
+# Usage: MS_VERSION=3.19.3 OUT=/path/mediasoup-worker WORKDIR=/tmp/dir [SRTP_SOURCE=libsrtp2_2.5.0.orig.tar.gz] \
+#          sh build-mediasoup-worker.sh
+# Called by scripts/setup.sh, which installs the Debian packages first, fetches SRTP_SOURCE (Debian's source of
+# libsrtp 2.5) and caches the result.
+#
+# SRTP: Debian's libsrtp2 does its crypto through NSS (about 12 us per 800-byte packet); built from the same
+# source with its OpenSSL backend it takes about 3 us, and every WebRTC packet is SRTP. With SRTP_SOURCE the
+# worker links that OpenSSL build statically; without it, Debian's shared libsrtp2 (NSS).
 set -eu
 
 MS_VERSION="${MS_VERSION:-3.19.3}"
@@ -30,6 +36,16 @@ sed -i "s/meson_version: '>= 1.1.0'/meson_version: '>= 1.0.0'/" "$W/meson.build"
 sed -i 's/(operationType == BIO_CB_RETURN) ? static_cast<long>(ret) : 1;/(operationType \& BIO_CB_RETURN) ? static_cast<long>(ret) : 1;/' \
   "$W/src/RTC/DtlsTransport.cpp"
 grep -q '(operationType & BIO_CB_RETURN)' "$W/src/RTC/DtlsTransport.cpp" || { echo "DtlsTransport patch did not apply" >&2; exit 1; }
+
+# 3c. libsrtp 2.5 with OpenSSL crypto (static, position-independent), from Debian's source.
+SRTP_PREFIX=""
+if [ -n "${SRTP_SOURCE:-}" ]; then
+  mkdir -p "$WORKDIR/srtp" && tar xzf "$SRTP_SOURCE" -C "$WORKDIR/srtp" --strip-components=1
+  (cd "$WORKDIR/srtp" && ./configure --prefix="$WORKDIR/srtp-prefix" --enable-openssl --disable-debug-logging \
+     CFLAGS="-O2 -fPIC" >/dev/null && make -j "$JOBS" libsrtp2.a >/dev/null && make install >/dev/null)
+  SRTP_PREFIX="$WORKDIR/srtp-prefix"
+  test -f "$SRTP_PREFIX/lib/libsrtp2.a" || { echo "libsrtp build failed" >&2; exit 1; }
+fi
 
 # 4. Shim subprojects: a directory named like each wrap's 'directory =' makes meson
 #    use it instead of downloading. Each wraps the Debian library and exposes the
@@ -114,7 +130,15 @@ fi
 # libsrtp 3 API (versatica fork) implemented on top of Debian's libsrtp 2.5.
 mk libsrtp3 <<'M'
 project('libsrtp3', 'c')
-libsrtp3_dep = declare_dependency(dependencies: dependency('libsrtp2'),
+_prefix = get_option('srtp_prefix')
+if _prefix == ''
+  _srtp = dependency('libsrtp2')
+else
+  # The OpenSSL build (step 3c), linked in whole; libcrypto comes with the worker's OpenSSL dependency.
+  _srtp = declare_dependency(compile_args: ['-I' + _prefix / 'include'],
+    link_args: [_prefix / 'lib' / 'libsrtp2.a'], dependencies: dependency('openssl'))
+endif
+libsrtp3_dep = declare_dependency(dependencies: _srtp,
   include_directories: include_directories('include'), compile_args: get_option('shim_args'))
 libsrtp3 = static_library('shim_srtp', 'dummy.c')
 M
@@ -122,6 +146,7 @@ D="$S/$(wrapdir libsrtp3)"
 opts libsrtp3 "option('crypto-library', type: 'string', value: 'none')" \
   "option('crypto-library-kdf', type: 'string', value: 'disabled')" \
   "option('tests', type: 'string', value: 'disabled')" \
+  "option('srtp_prefix', type: 'string', value: '$SRTP_PREFIX')" \
   "option('shim_args', type: 'array', value: [$(grep -q srtp_policy_create "$W/src/RTC/SrtpSession.cpp" && echo "'-DMS_SRTP3_POLICY_API'")])"
 mkdir -p "$D/include"
 cat > "$D/include/srtp.h" <<'H'

@@ -57,27 +57,60 @@ declared=$(node -p "require('./server/package.json').dependencies.mediasoup")
 if [ "$declared" != "$MEDIASOUP_VERSION" ]; then
   log "server/package.json pins mediasoup $declared but scripts/lib.sh builds $MEDIASOUP_VERSION"; exit 1
 fi
+# libsrtp 2.5's source, from Debian's archive (the worker builds it with OpenSSL crypto; Debian's own libsrtp2
+# uses NSS, four times slower per packet). apt fetches it with a private source list in the cache, so the
+# machine's apt configuration is left alone. Prints the tarball's path, or nothing when it cannot be had.
+SRTP_ORIG=libsrtp2_2.5.0.orig.tar.gz
+SRTP_SHA256=8a43ef8e9ae2b665292591af62aa1a4ae41e468b6d98d8258f91478735da4e09
+fetch_srtp_source() {
+  local dir="$CONCORD_CACHE/srtp-source" suite
+  if ! echo "$SRTP_SHA256  $dir/$SRTP_ORIG" | sha256sum -c --quiet >/dev/null 2>&1; then
+    rm -rf "$dir" && mkdir -p "$dir/lists/partial" "$dir/cache"
+    suite="$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")"
+    echo "deb-src ${CONCORD_DEBIAN_MIRROR:-http://deb.debian.org/debian} $suite main" >"$dir/sources.list"
+    local apt_opts=(-qq -o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+      -o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir/cache" -o APT::Sandbox::User="$(id -un)")
+    (cd "$dir" && apt-get "${apt_opts[@]}" update && apt-get "${apt_opts[@]}" source --download-only libsrtp2) \
+      >"$dir/fetch.log" 2>&1 || true
+    echo "$SRTP_SHA256  $dir/$SRTP_ORIG" | sha256sum -c --quiet >/dev/null 2>&1 || return 0
+  fi
+  echo "$dir/$SRTP_ORIG"
+}
+
 WORKER_BIN="$(worker_bin_path)"
+WORKER_DIR="$(dirname "$WORKER_BIN")"
 if [ ! -x "$WORKER_BIN" ]; then
-  mkdir -p "$(dirname "$WORKER_BIN")"
-  # One build at a time even if `npm start` and `npm test` race on a fresh machine.
-  exec 9>"$(dirname "$WORKER_BIN")/.lock"
-  flock 9
+  mkdir -p "$WORKER_DIR"
+  # One build at a time even if `npm start` and `npm test` race on a fresh machine; the second says why it waits.
+  exec 9>"$WORKER_DIR/.lock"
+  if ! flock -n 9; then
+    log "waiting for another set-up that is building the mediasoup worker (lock $WORKER_DIR/.lock)"
+    flock 9
+  fi
   if [ ! -x "$WORKER_BIN" ]; then
     log "building the mediasoup $MEDIASOUP_VERSION worker (first run only, about 5 minutes on 2 cores)"
+    srtp_source="$(fetch_srtp_source)"
+    if [ -z "$srtp_source" ]; then
+      log "warning: Debian's source of libsrtp 2.5 could not be fetched ($CONCORD_CACHE/srtp-source/fetch.log);"
+      log "         building with Debian's libsrtp2 (NSS crypto: SRTP costs about four times more CPU)"
+    fi
     work="$(mktemp -d "${TMPDIR:-/tmp}/concord-worker.XXXXXX")"
-    if ! MS_VERSION="$MEDIASOUP_VERSION" WORKDIR="$work/src" OUT="$work/mediasoup-worker" \
+    if ! MS_VERSION="$MEDIASOUP_VERSION" WORKDIR="$work/src" OUT="$work/mediasoup-worker" SRTP_SOURCE="$srtp_source" \
         sh scripts/build-mediasoup-worker.sh >"$work/build.log" 2>&1; then
       tail -n 40 "$work/build.log" >&2
       log "worker build failed; full log: $work/build.log"
       exit 1
     fi
+    if [ -n "$srtp_source" ]; then echo openssl; else echo nss; fi >"$WORKER_DIR/srtp-crypto"
     # Rename is atomic: a half-written binary is never found by the check above.
     mv "$work/mediasoup-worker" "$WORKER_BIN.tmp" && mv "$WORKER_BIN.tmp" "$WORKER_BIN"
     rm -rf "$work"
     log "worker cached at $WORKER_BIN"
   fi
   exec 9>&-
+fi
+if [ "$(cat "$WORKER_DIR/srtp-crypto" 2>/dev/null)" = nss ]; then
+  log "note: the cached worker's SRTP uses NSS (slower); remove $WORKER_DIR to rebuild it with OpenSSL"
 fi
 export MEDIASOUP_WORKER_BIN="$WORKER_BIN"
 

@@ -1,10 +1,13 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { io, type Socket } from 'socket.io-client';
 import { Redis } from 'ioredis';
 import { SessionIdSchema } from '@concord/shared';
 import { ownerKey } from '../../server/src/store/leases.js';
 import { data, request } from '../support/clients.js';
 import { testEnv } from '../support/env.js';
-import { ChildServer } from '../support/server.js';
+import { ChildServer, repoRoot } from '../support/server.js';
 import { inviteFor, joinAs, newSession, type Joined } from '../support/sessions.js';
 
 // Several nodes on one Redis, each its own process (as deployed): how long one change takes
@@ -25,20 +28,74 @@ export async function startNodes(redisUrl: string, ids: readonly string[]): Prom
 }
 
 /**
+ * The baseline of `fanOut`: a bare Socket.IO server process (tests/bench/rawBroadcast.ts)
+ * relays `entry` (one of Concord's entries, the same bytes) from one client to `clients`
+ * others; each of `changes` is timed from the send until the last client has it.
+ */
+export async function rawFanOut(clients: number, changes: number, entry: unknown): Promise<number[]> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'tests/bench/rawBroadcast.ts')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const sockets: Socket[] = [];
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`raw broadcast server exited ${code}`)));
+      child.stdout.once('data', (chunk: Buffer) => resolve(Number(/port (\d+)/.exec(chunk.toString())?.[1])));
+    });
+    const url = `http://127.0.0.1:${port}`;
+    let received = 0;
+    for (let i = 0; i <= clients; i++) {
+      const socket = io(url, { transports: ['websocket'], forceNew: true });
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      if (i > 0) {
+        socket.on('session:entry', () => received++);
+      }
+      sockets.push(socket);
+    }
+    const sender = sockets[0]!;
+    const times: number[] = [];
+    for (let k = 0; k < changes; k++) {
+      received = 0;
+      const t0 = performance.now();
+      await sender.timeout(FAN_OUT_TIMEOUT_MS).emitWithAck('change', entry);
+      while (received < clients) {
+        if (performance.now() - t0 > FAN_OUT_TIMEOUT_MS) {
+          throw new Error(`raw change reached ${received} of ${clients} clients`);
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+      times.push(performance.now() - t0);
+    }
+    return times;
+  } finally {
+    sockets.forEach((s) => s.close());
+    child.kill('SIGKILL');
+  }
+}
+
+/**
  * `clients` members joined round-robin over `nodes`, the chair on the first node; each of
  * `changes` agenda additions is timed from the chair's request until the last client holds
  * the entry. Returns one duration (ms) per change.
  */
-export async function fanOut(nodes: readonly ChildServer[], clients: number, changes: number): Promise<number[]> {
+export async function fanOut(
+  nodes: readonly ChildServer[],
+  clients: number,
+  changes: number,
+): Promise<{ times: number[]; entry: unknown }> {
   const first = nodes[0]!;
   const created = await newSession(first.url, 'Fan-out');
   const members: Joined[] = [];
   const seen = new Map<number, number>();
+  let entry: unknown = null;
   try {
     for (let i = 0; i < clients; i++) {
       const node = nodes[i % nodes.length]!;
       const m = await joinAs(node.url, inviteFor(created, 'member', SITES[i % SITES.length]), `Member ${i}`);
-      m.socket.on('session:entry', (e) => seen.set(e.seq, (seen.get(e.seq) ?? 0) + 1));
+      m.socket.on('session:entry', (e) => {
+        seen.set(e.seq, (seen.get(e.seq) ?? 0) + 1);
+        entry = e;
+      });
       members.push(m);
     }
     const chair = await joinAs(first.url, inviteFor(created, 'chair'));
@@ -66,7 +123,7 @@ export async function fanOut(nodes: readonly ChildServer[], clients: number, cha
         await new Promise((r) => setImmediate(r));
       }
     }
-    return times;
+    return { times, entry };
   } finally {
     members.forEach((m) => m.socket.close());
   }

@@ -113,6 +113,47 @@ export async function floorLoop(opts: {
   };
 }
 
+/**
+ * The floor loop's baseline (P6): the bare write path of one change, on the same Redis. N
+ * clients in a closed loop, one session's changes one at a time (the same per-key
+ * serialization), each a GET of a 4 KB state document and a compare-and-set in Lua.
+ */
+export async function bareCasLoop(redisUrl: string, clients: number, seconds: number): Promise<number> {
+  const redis = new Redis(redisUrl);
+  const key = uniqueId('bench-cas');
+  const pad = 'x'.repeat(4_000);
+  await redis.set(key, JSON.stringify({ version: 0, pad }));
+  const script =
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0";
+  let chain: Promise<void> = Promise.resolve();
+  let changes = 0;
+  const change = (): Promise<void> => {
+    const next = chain.then(async () => {
+      const current = (await redis.get(key)) ?? '';
+      const { version } = JSON.parse(current) as { version: number };
+      const ok = await redis.eval(script, 1, key, current, JSON.stringify({ version: version + 1, pad }));
+      if (ok === 1) {
+        changes++;
+      }
+    });
+    chain = next.catch(() => undefined);
+    return next;
+  };
+  const start = performance.now();
+  const until = start + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < until) {
+        await change();
+      }
+    }),
+  );
+  const rate = changes / ((performance.now() - start) / 1000);
+  await redis.del(key);
+  await redis.quit();
+  return rate;
+}
+
 // `node --import tsx tests/bench/floorLoop.ts <url> <redisUrl> <adminSecret> [clients] [seconds]`
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [url, redisUrl, adminSecret, clients = '50', seconds = '15'] = process.argv.slice(2);

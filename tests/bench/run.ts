@@ -2,20 +2,31 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { connect, data, request, type TestSocket } from '../support/clients.js';
+import { TEST_ADMIN_SECRET } from '../support/env.js';
 import { RedisServer } from '../support/redisServer.js';
 import { repoRoot, startTestServer } from '../support/server.js';
 import { inviteFor, joinAs, newSession, type Joined } from '../support/sessions.js';
-import { fanOut, startNodes, takeover } from './cluster.js';
+import { fanOut, rawFanOut, startNodes, takeover } from './cluster.js';
+import { percentile, round, type Goal } from './goals.js';
+import { bareCasLoop, floorLoop } from './floorLoop.js';
+import { mediaGoals } from './media.js';
 
 // `npm run bench`: latencies of the paths users wait on, against a real server, Redis and
-// mediasoup worker on this machine. Results: bench-results/results.json and results.md.
+// mediasoup worker on this machine, and the goals of the performance work, each beside its
+// baseline measured in the same run. Results: bench-results/results.json and results.md.
+// BENCH_PARTS (comma-separated: control, cluster, media; all by default) picks what runs.
+
+const PARTS = new Set((process.env['BENCH_PARTS'] ?? 'control,cluster,media').split(',').map((p) => p.trim()));
 
 const JOINS = 40;
 const FLOOR_CLIENTS = 50;
 const RAISES = 300;
 const FAN_OUT_CLIENTS = 200;
+/** P4: one node, against a bare Socket.IO broadcast. */
+const FAN_OUT_GOAL_CLIENTS = [200, 500];
 const FAN_OUT_CHANGES = 30;
 const TAKEOVERS = 5;
+const LOOP_SECONDS = 10;
 
 interface Row {
   name: string;
@@ -44,10 +55,9 @@ function summarize(name: string, values: number[], note: string, unit = 'ms'): R
   };
 }
 
-async function main(): Promise<void> {
-  const redis = await RedisServer.start();
-  const concord = await startTestServer(redis.url, { LOG_LEVEL: 'error' });
-  const rows: Row[] = [];
+/** One node: joins, a floor burst, issue delivery, the health tick; P6 against the bare write loop. */
+async function control(rows: Row[], goals: Goal[], redisUrl: string): Promise<void> {
+  const concord = await startTestServer(redisUrl, { LOG_LEVEL: 'error' });
   const sockets: TestSocket[] = [];
   try {
     const created = await newSession(concord.url, 'Benchmark');
@@ -152,24 +162,76 @@ async function main(): Promise<void> {
     for (const j of [chair, commander, ...members]) {
       sockets.push(j.socket);
     }
+
+    // P6: changes per second of a closed floor loop, against the bare compare-and-set loop.
+    const loop = await floorLoop({
+      url: concord.url,
+      redisUrl,
+      adminSecret: TEST_ADMIN_SECRET,
+      clients: FLOOR_CLIENTS,
+      seconds: LOOP_SECONDS,
+    });
+    const bare = await bareCasLoop(redisUrl, FLOOR_CLIENTS, LOOP_SECONDS);
+    goals.push({
+      id: 'P6',
+      measure: `floor request/withdraw changes per second, ${FLOOR_CLIENTS} clients, one session (ack p50 ${round(loop.ackP50Ms)} ms, ${round(loop.redisScriptsPerChange, 3)} script calls per change)`,
+      value: Math.round(loop.changesPerSecond),
+      baseline: Math.round(bare),
+      baselineWhat: 'bare GET + compare-and-set Lua loop, one key, same Redis',
+      unit: 'changes/s',
+      ratio: round(loop.changesPerSecond / bare),
+      goal: '≥ 0.8 ×',
+      met: loop.changesPerSecond / bare >= 0.8,
+    });
   } finally {
     sockets.forEach((s) => s.close());
     await concord.close();
   }
+}
 
-  // 5. Several nodes, each its own process: one change to 200 clients on one node (the
-  // baseline) and spread over two; then the owner of a session killed.
-  try {
+/**
+ * Several nodes, each its own process: one change to 200 clients on one node (the baseline)
+ * and spread over two; then the owner of a session killed.
+ */
+async function cluster(rows: Row[], goals: Goal[], redisUrl: string): Promise<void> {
+  {
     for (const ids of [['fan-solo'], ['fan-a', 'fan-b']]) {
-      const nodes = await startNodes(redis.url, ids);
+      const nodes = await startNodes(redisUrl, ids);
       try {
-        rows.push(
-          summarize(
-            `one change reaches ${FAN_OUT_CLIENTS} clients, ${ids.length === 1 ? '1 node (baseline)' : `${ids.length} nodes`}`,
-            await fanOut(nodes, FAN_OUT_CLIENTS, FAN_OUT_CHANGES),
-            `chair's agenda:add until the last client holds the entry; clients round-robin over the nodes, ${FAN_OUT_CHANGES} changes`,
-          ),
-        );
+        for (const clients of ids.length === 1 ? FAN_OUT_GOAL_CLIENTS : [FAN_OUT_CLIENTS]) {
+          const { times, entry } = await fanOut(nodes, clients, FAN_OUT_CHANGES);
+          rows.push(
+            summarize(
+              `one change reaches ${clients} clients, ${ids.length === 1 ? '1 node' : `${ids.length} nodes`}`,
+              times,
+              `chair's agenda:add until the last client holds the entry; clients round-robin over the nodes, ${FAN_OUT_CHANGES} changes`,
+            ),
+          );
+          if (ids.length > 1) {
+            continue;
+          }
+          // P4: the same entry through a bare Socket.IO server, in this run.
+          const raw = await rawFanOut(clients, FAN_OUT_CHANGES, entry);
+          rows.push(summarize(`raw Socket.IO broadcast to ${clients} clients (P4 baseline)`, raw, 'same entry bytes'));
+          for (const [p, limit] of [
+            [50, 1.1],
+            [95, 1.2],
+          ] as const) {
+            const value = percentile(times, p);
+            const baseline = percentile(raw, p);
+            goals.push({
+              id: 'P4',
+              measure: `one change to ${clients} clients (one node), p${p}`,
+              value: round(value),
+              baseline: round(baseline),
+              baselineWhat: 'a raw Socket.IO broadcast of the same entry',
+              unit: 'ms',
+              ratio: round(value / baseline),
+              goal: `≤ ${limit} ×`,
+              met: value / baseline <= limit,
+            });
+          }
+        }
       } finally {
         await Promise.all(nodes.map((n) => n.stop()));
       }
@@ -177,21 +239,57 @@ async function main(): Promise<void> {
     rows.push(
       summarize(
         'owner SIGKILLed → another node holds the session',
-        await takeover(redis.url, TAKEOVERS),
+        await takeover(redisUrl, TAKEOVERS),
         `lease TTL 800 ms; read from Redis; ${TAKEOVERS} kills`,
       ),
     );
+  }
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  const goals: Goal[] = [];
+  const redis = await RedisServer.start();
+  try {
+    if (PARTS.has('control')) {
+      await control(rows, goals, redis.url);
+    }
+    if (PARTS.has('cluster')) {
+      await cluster(rows, goals, redis.url);
+    }
   } finally {
     await redis.destroy();
   }
+  const media = PARTS.has('media')
+    ? await mediaGoals(process.env['MEDIASOUP_WORKER_BIN'] ?? '', process.env['BENCH_NSS_WORKER_BIN'], (line) =>
+        process.stderr.write(`[bench] ${line}\n`),
+      )
+    : { goals: [] as Goal[], runs: {} };
+  goals.push(...media.goals);
+  goals.sort((a, b) => a.id.localeCompare(b.id));
 
   const out = path.join(repoRoot, 'bench-results');
   fs.mkdirSync(out, { recursive: true });
   const meta = { date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length };
-  fs.writeFileSync(path.join(out, 'results.json'), JSON.stringify({ ...meta, rows }, null, 2));
+  const load = (await import('node:os')).loadavg()[0]?.toFixed(2);
+  fs.writeFileSync(
+    path.join(out, 'results.json'),
+    JSON.stringify({ ...meta, load, goals, rows, mediaRuns: media.runs }, null, 2),
+  );
   const table = [
-    `Concord benchmark, ${meta.date}, Node ${meta.node}, ${meta.cpus} cores`,
+    `Concord benchmark, ${meta.date}, Node ${meta.node}, ${meta.cpus} cores, load ${load} at the end`,
     '',
+    ...(goals.length === 0
+      ? []
+      : [
+          '| id | measure | value | baseline (same run) | ratio | goal | met |',
+          '|---|---|---|---|---|---|---|',
+          ...goals.map(
+            (g) =>
+              `| ${g.id} | ${g.measure} | ${g.value} ${g.unit} | ${g.baseline} ${g.unit}: ${g.baselineWhat} | ${g.ratio} | ${g.goal} | ${g.met ? 'yes' : 'no'} |`,
+          ),
+          '',
+        ]),
     '| measure | samples | p50 | p95 | p99 | max | unit | what |',
     '|---|---|---|---|---|---|---|---|',
     ...rows.map(

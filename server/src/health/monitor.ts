@@ -28,7 +28,7 @@ import { mergeSamples, probeLinks, sampleRoom, toNodeSample, type ServerSampler,
 export const HEALTH_TICK_MS = 250;
 /** How often the board goes to operators while no site changes status (a change goes at once). */
 export const HEALTH_PUSH_MS = 500;
-/** How often the costly figures are read: every producer's and consumer's stats, the server's own. */
+/** How often the costly figures are read: every producer's stats and one consumer's per participant (its RTT), the server's own. */
 export const HEALTH_STATS_MS = 1_000;
 /** A node's published samples live this long: a node that stopped publishing is not counted after it. */
 const SAMPLE_TTL_MS = 3_000;
@@ -49,7 +49,7 @@ const NO_SERVER_FIGURES: ServerHealth = {
  * media, client reports), computes the board (a pure function, with each site's hysteresis),
  * pushes it to operators, and writes alarm changes and the automatic policy's media modes to
  * the session log. The costly figures (loss, jitter, RTT, bitrate: every producer's and
- * consumer's stats) are read once a second by a loop of their own, so a large or loaded room
+ * one consumer's stats per participant) are read once a second by a loop of their own, so a large or loaded room
  * slows the numbers, never the alarm.
  */
 export class HealthMonitor {
