@@ -52,4 +52,58 @@ describe('a critical issue from Homs reaches the commander and the decision come
     const issues = Object.values((await stateOf(server(), created.session.id)).issues);
     expect(issues[0]?.timeline.map((e) => e.type)).toEqual(['raised', 'acknowledged', 'review_started', 'decided']);
   });
+
+  it("a new critical issue chimes on the commander's screen and stays highlighted until opened; the chime can be turned off", async () => {
+    const created = await newSession(server().url, 'Critical alerts');
+    const link = (token: string) => `${server().url}/join#token=${token}`;
+    const homs: Actor = await joinThroughUi(browser(), link(inviteFor(created, 'member', 'Homs')), 'homs-alert');
+    const commander: Actor = await joinThroughUi(browser(), link(inviteFor(created, 'commander')), 'commander-alert');
+    // Count the tones the page plays (Web Audio oscillators started).
+    await commander.page.evaluate(() => {
+      const w = window as unknown as { __tones: number; AudioContext: typeof AudioContext };
+      w.__tones = 0;
+      const Base = w.AudioContext;
+      w.AudioContext = class extends Base {
+        override createOscillator(): OscillatorNode {
+          w.__tones++;
+          return super.createOscillator();
+        }
+      };
+    });
+    const tones = () => commander.page.evaluate(() => (window as unknown as { __tones: number }).__tones);
+
+    const raise = async (title: string, urgency: 'critical' | 'routine') => {
+      await homs.page.getByTestId('panel-tab-issues').click();
+      const form = homs.page.getByTestId('raise-issue-form');
+      await form.getByTestId('issue-title').fill(title);
+      await form.getByTestId('issue-category').selectOption('humanitarian');
+      await form.getByTestId('issue-urgency').selectOption(urgency);
+      await form.getByTestId('raise-issue-submit').click();
+      const card = commander.page.locator('[data-testid="issue-card"]', { hasText: title });
+      await card.waitFor();
+      return card;
+    };
+
+    const routine = await raise('Water tanker schedule for Al-Waer', 'routine');
+    expect(await routine.getAttribute('data-new-critical')).toBe('false');
+    expect(await tones()).toBe(0);
+
+    const critical = await raise('Shelling reported near the Homs crossing', 'critical');
+    await expect.poll(() => critical.getAttribute('data-new-critical')).toBe('true');
+    await expect.poll(tones).toBeGreaterThan(0);
+    await screenshot(commander.page, 'issues-commander-new-critical');
+    // Opening it ends the highlight.
+    await critical.getByTestId('issue-expand').click();
+    await expect.poll(() => critical.getAttribute('data-new-critical')).toBe('false');
+
+    // With the chime off, the next one is highlighted in silence.
+    await commander.page.getByTestId('critical-sound').uncheck();
+    const before = await tones();
+    const silent = await raise('Convoy stopped at the northern checkpoint', 'critical');
+    await expect.poll(() => silent.getAttribute('data-new-critical')).toBe('true');
+    expect(await tones()).toBe(before);
+    // Acknowledged, it is no longer new either.
+    await silent.getByTestId('acknowledge-issue').click();
+    await expect.poll(() => silent.getAttribute('data-new-critical')).toBe('false');
+  });
 });

@@ -208,6 +208,7 @@ export const ar: Translation = {
   issues: {
     title: 'القضايا',
     boardTitle: 'قائمة القضايا',
+    criticalSound: 'تنبيه صوتي للقضايا الحرجة الجديدة',
     empty: 'لا توجد قضايا بعد.',
     noMatch: 'لا توجد قضايا تطابق المرشحات.',
     onMainView: 'قائمة القضايا معروضة على شاشتك الرئيسية.',

@@ -208,6 +208,7 @@ export const en = {
   issues: {
     title: 'Issues',
     boardTitle: 'Issue queue',
+    criticalSound: 'Sound for new critical issues',
     empty: 'No issues yet.',
     noMatch: 'No issues match the filters.',
     onMainView: 'The issue queue is on your main screen.',

@@ -209,6 +209,7 @@ export const ru: Translation = {
   issues: {
     title: 'Вопросы',
     boardTitle: 'Очередь вопросов',
+    criticalSound: 'Звук при новых критических вопросах',
     empty: 'Вопросов пока нет.',
     noMatch: 'Нет вопросов, подходящих под фильтры.',
     onMainView: 'Очередь вопросов — на вашем главном экране.',

@@ -21,6 +21,7 @@ import type { SessionController } from '../state/SessionController';
 import type { ViewState } from '../state/viewState';
 import { useStore } from '../state/store';
 import { buildScreenShares, buildTiles, remoteAudioTracks } from '../state/tiles';
+import { CriticalAlertsProvider } from '../components/issues/CriticalAlerts';
 import { CommanderBoard } from './commander/CommanderBoard';
 import { LobbyScreen } from './LobbyScreen';
 import { OperatorBoard } from './operator/OperatorBoard';
@@ -83,62 +84,64 @@ function LiveSession({ controller, state }: { controller: SessionController; sta
   const micLocked = view !== null && !mayUseMic(view.proceedings, view.self, view.isChair);
 
   return (
-    <div className="session" data-testid="session-screen" data-phase={state.phase}>
-      <SessionHeader state={state} />
-      <ConnectionBanner connection={state.connection} since={state.reconnectingSince} />
-      {view && <YouHaveFloorBanner view={view} />}
-      {view && <CutOffBanner view={view} timeUpAt={state.timeUpAt} />}
-      <OverdueAlertBanner alerts={state.overdueAlerts} issues={state.issues} onDismiss={dismissOverdue} />
-      <div className="session__body">
-        <main className={stageClass(commander, operator, sharing)}>
-          {state.phase === 'joining' ? (
-            <div className="stage__placeholder" role="status">
-              <span className="spinner" aria-hidden="true" />
-              {state.connection === 'connecting' ? t('connection.connecting') : t('session.joining')}
-            </div>
-          ) : operator ? (
-            <>
-              <div className="stage__media">
-                {sharing && <ScreenShareStage shares={shares} />}
-                <VideoGrid tiles={tiles} compact />
+    <CriticalAlertsProvider active={commander || state.isChair} issues={state.issues}>
+      <div className="session" data-testid="session-screen" data-phase={state.phase}>
+        <SessionHeader state={state} />
+        <ConnectionBanner connection={state.connection} since={state.reconnectingSince} />
+        {view && <YouHaveFloorBanner view={view} />}
+        {view && <CutOffBanner view={view} timeUpAt={state.timeUpAt} />}
+        <OverdueAlertBanner alerts={state.overdueAlerts} issues={state.issues} onDismiss={dismissOverdue} />
+        <div className="session__body">
+          <main className={stageClass(commander, operator, sharing)}>
+            {state.phase === 'joining' ? (
+              <div className="stage__placeholder" role="status">
+                <span className="spinner" aria-hidden="true" />
+                {state.connection === 'connecting' ? t('connection.connecting') : t('session.joining')}
               </div>
-              <OperatorBoard controls={mayDo(state, 'health.control')} />
-            </>
-          ) : commander && view ? (
-            <>
-              <div className="stage__media">
+            ) : operator ? (
+              <>
+                <div className="stage__media">
+                  {sharing && <ScreenShareStage shares={shares} />}
+                  <VideoGrid tiles={tiles} compact />
+                </div>
+                <OperatorBoard controls={mayDo(state, 'health.control')} />
+              </>
+            ) : commander && view ? (
+              <>
+                <div className="stage__media">
+                  {sharing && <ScreenShareStage shares={shares} />}
+                  <VideoGrid tiles={tiles} compact />
+                </div>
+                <CommanderBoard view={view} />
+              </>
+            ) : (
+              <>
                 {sharing && <ScreenShareStage shares={shares} />}
-                <VideoGrid tiles={tiles} compact />
-              </div>
-              <CommanderBoard view={view} />
-            </>
-          ) : (
-            <>
-              {sharing && <ScreenShareStage shares={shares} />}
-              <VideoGrid tiles={tiles} compact={sharing} />
-            </>
-          )}
-        </main>
-        <ProceedingsPanel state={state} open={panelOpen} onClose={() => setPanelOpen(false)} />
+                <VideoGrid tiles={tiles} compact={sharing} />
+              </>
+            )}
+          </main>
+          <ProceedingsPanel state={state} open={panelOpen} onClose={() => setPanelOpen(false)} />
+        </div>
+        <ControlBar
+          state={state}
+          onToggleMic={run(() => controller.toggleMic())}
+          onToggleCamera={run(() => controller.toggleCamera())}
+          onToggleScreen={run(() => controller.toggleScreenShare())}
+          onLeave={run(() => controller.leave())}
+          micLocked={micLocked}
+          cameraLocked={state.mediaMode.mode === 'audio-only' || state.uplink === 'audio-only'}
+          panelOpen={panelOpen}
+          onTogglePanel={() => setPanelOpen(!panelOpen)}
+          queueLength={view?.proceedings.queue.length ?? 0}
+        />
+        <RemoteAudio tracks={audio} />
+        <NoticeToast notice={state.notice} onDismiss={dismissNotice} />
+        <ModerationToast notice={state.moderation} onDismiss={dismissModeration} />
+        <MediaModeToast notice={state.mediaModeNotice} onDismiss={dismissMediaMode} />
+        <AlarmToast notice={state.isChair ? state.alarmNotice : null} onDismiss={dismissAlarm} />
       </div>
-      <ControlBar
-        state={state}
-        onToggleMic={run(() => controller.toggleMic())}
-        onToggleCamera={run(() => controller.toggleCamera())}
-        onToggleScreen={run(() => controller.toggleScreenShare())}
-        onLeave={run(() => controller.leave())}
-        micLocked={micLocked}
-        cameraLocked={state.mediaMode.mode === 'audio-only' || state.uplink === 'audio-only'}
-        panelOpen={panelOpen}
-        onTogglePanel={() => setPanelOpen(!panelOpen)}
-        queueLength={view?.proceedings.queue.length ?? 0}
-      />
-      <RemoteAudio tracks={audio} />
-      <NoticeToast notice={state.notice} onDismiss={dismissNotice} />
-      <ModerationToast notice={state.moderation} onDismiss={dismissModeration} />
-      <MediaModeToast notice={state.mediaModeNotice} onDismiss={dismissMediaMode} />
-      <AlarmToast notice={state.isChair ? state.alarmNotice : null} onDismiss={dismissAlarm} />
-    </div>
+    </CriticalAlertsProvider>
   );
 }
 

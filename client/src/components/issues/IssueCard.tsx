@@ -4,6 +4,7 @@ import { isOpenIssue, type Issue } from '@concord/shared';
 import { siteName, type ProceedingsView } from '../../state/proceedings';
 import { PinIcon } from '../Icons';
 import { IssueStatusBadge, UrgencyBadge, useCategoryLabel } from './IssueBadges';
+import { useCriticalAlerts } from './CriticalAlerts';
 import { IssueClock } from './IssueClock';
 import { IssueTimeline } from './IssueTimeline';
 import { useOverdue } from './useOverdue';
@@ -24,6 +25,8 @@ export function IssueCard({ view, issue, actions, dense = false }: IssueCardProp
   const detailsId = useId();
   const [expanded, setExpanded] = useState(false);
   const late = useOverdue(issue, view.issueSettings, view.clockOffsetMs);
+  const alerts = useCriticalAlerts();
+  const fresh = alerts?.highlighted(issue) ?? false;
   const open = isOpenIssue(issue);
   const site = siteName(view.session, issue.siteId) ?? issue.siteId;
   const item = issue.agendaItemId ? view.proceedings.agenda.find((i) => i.id === issue.agendaItemId) : undefined;
@@ -34,6 +37,7 @@ export function IssueCard({ view, issue, actions, dense = false }: IssueCardProp
     late ? 'issue-card--overdue' : '',
     open ? '' : 'issue-card--settled',
     issue.pinned ? 'issue-card--pinned' : '',
+    fresh ? 'issue-card--new-critical' : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -47,6 +51,7 @@ export function IssueCard({ view, issue, actions, dense = false }: IssueCardProp
       data-urgency={issue.urgency}
       data-overdue={late ? 'true' : 'false'}
       data-pinned={issue.pinned ? 'true' : 'false'}
+      data-new-critical={fresh ? 'true' : 'false'}
       data-site-id={issue.siteId}
       data-version={issue.version}
     >
@@ -110,7 +115,10 @@ export function IssueCard({ view, issue, actions, dense = false }: IssueCardProp
           data-issue-id={issue.id}
           aria-expanded={expanded}
           aria-controls={detailsId}
-          onClick={() => setExpanded((x) => !x)}
+          onClick={() => {
+            setExpanded((x) => !x);
+            alerts?.opened(issue.id);
+          }}
         >
           {expanded ? t('issues.hideDetails') : t('issues.showDetails')}
         </button>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { mayRaise, NO_FILTER, visibleIssues, type IssueFilter } from '../../state/issues';
 import { mayDo, type ProceedingsView } from '../../state/proceedings';
+import { CriticalSoundSwitch } from '../issues/CriticalAlerts';
 import { IssueFilters } from '../issues/IssueFilters';
 import { IssueQueue } from '../issues/IssueQueue';
 import { IssueSummaryStrip } from '../issues/IssueSummaryStrip';
@@ -43,6 +44,7 @@ export function IssuesTab({ view }: { view: ProceedingsView }) {
       {mayDo(view, 'issue.triage') && (
         <IssueSummaryStrip issues={view.issues} settings={view.issueSettings} clockOffsetMs={view.clockOffsetMs} />
       )}
+      {view.isChair && <CriticalSoundSwitch />}
       {ownSite !== null && (
         // "My site's issues" is the site filter set to one's own site: the two never disagree.
         <Switch

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CriticalSoundSwitch } from '../../components/issues/CriticalAlerts';
 import { IssueFilters } from '../../components/issues/IssueFilters';
 import { IssueQueue } from '../../components/issues/IssueQueue';
 import { IssueSummaryStrip } from '../../components/issues/IssueSummaryStrip';
@@ -22,6 +23,7 @@ export function CommanderBoard({ view }: { view: ProceedingsView }) {
           {t('issues.boardTitle')}
         </h2>
         <IssueSummaryStrip issues={view.issues} settings={view.issueSettings} clockOffsetMs={view.clockOffsetMs} />
+        <CriticalSoundSwitch />
       </div>
       <IssueFilters session={view.session} filter={filter} onChange={setFilter} />
       <div className="board__queue">
