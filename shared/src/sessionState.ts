@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ParticipantSchema, SessionSchema, type Participant, type Session } from './domain.js';
+import type { ParticipantId } from './ids.js';
 import { AlarmSchema, MediaModeSchema, type Alarm } from './health.js';
 import { DEFAULT_ISSUE_SETTINGS, IssueSchema, IssueSettingsSchema, type Issue } from './issues.js';
 import { applyIssueEvent } from './issueRules.js';
@@ -243,6 +244,20 @@ function applyChange(s: SessionState, c: LogChange, at: number): SessionState {
 /** A change object without its absent fields (they mean "unchanged", not "set to undefined"). */
 function definedOnly<T extends object>(changes: T): Partial<T> {
   return Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * The place an invite holds in the session: the participant joined with this invite's subject
+ * that has not left. One invite, one place: a second tab or device on the same link takes it
+ * over (the chair issues separate invites for a site's several devices).
+ */
+export function placeOf(state: SessionState, subject: string): ParticipantId | null {
+  for (const [pid, s] of Object.entries(state.subjects)) {
+    if (s === subject && state.participants[pid] !== undefined) {
+      return pid as ParticipantId;
+    }
+  }
+  return null;
 }
 
 /** Folds a whole log (from its `session.created` entry) into the state it describes. */

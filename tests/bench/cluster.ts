@@ -8,7 +8,7 @@ import { ownerKey } from '../../server/src/store/leases.js';
 import { data, request } from '../support/clients.js';
 import { testEnv } from '../support/env.js';
 import { ChildServer, repoRoot } from '../support/server.js';
-import { inviteFor, joinAs, newSession, type Joined } from '../support/sessions.js';
+import { inviteFor, joinAs, newSession, seatFor, type Joined } from '../support/sessions.js';
 
 // Several nodes on one Redis, each its own process (as deployed): how long one change takes
 // to reach every client when the clients are spread over the nodes, and how long a session
@@ -91,7 +91,7 @@ export async function fanOut(
   try {
     for (let i = 0; i < clients; i++) {
       const node = nodes[i % nodes.length]!;
-      const m = await joinAs(node.url, inviteFor(created, 'member', SITES[i % SITES.length]), `Member ${i}`);
+      const m = await joinAs(node.url, seatFor(created, 'member', SITES[i % SITES.length]), `Member ${i}`);
       m.socket.on('session:entry', (e) => {
         seen.set(e.seq, (seen.get(e.seq) ?? 0) + 1);
         entry = e;

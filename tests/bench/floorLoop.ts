@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
-import { AdminApi, connect, inviteFor, newInstanceId, type TestSocket } from '../support/clients.js';
+import { AdminApi, connect, newInstanceId, seatFor, type TestSocket } from '../support/clients.js';
 import { uniqueId } from '../support/env.js';
 
 // A closed loop of floor requests and withdrawals: N clients of one session, each asking for
@@ -50,7 +50,7 @@ export async function floorLoop(opts: {
   const sockets: TestSocket[] = [];
   for (let i = 0; i < opts.clients; i++) {
     const site = ['Daraa', 'Damascus', 'Homs', 'Latakia'][i % 4];
-    const s = await connect(opts.url, inviteFor(created, 'member', site));
+    const s = await connect(opts.url, seatFor(created, 'member', site));
     const joined = (await s.timeout(10_000).emitWithAck('session:join', { instanceId: newInstanceId() })) as Ack;
     if (!joined.ok) {
       throw new Error(`join failed: ${joined.error.code}`);

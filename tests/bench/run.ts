@@ -5,7 +5,7 @@ import { connect, data, request, type TestSocket } from '../support/clients.js';
 import { TEST_ADMIN_SECRET } from '../support/env.js';
 import { RedisServer } from '../support/redisServer.js';
 import { repoRoot, startTestServer } from '../support/server.js';
-import { inviteFor, joinAs, newSession, type Joined } from '../support/sessions.js';
+import { inviteFor, joinAs, newSession, seatFor, type Joined } from '../support/sessions.js';
 import { fanOut, rawFanOut, startNodes, takeover } from './cluster.js';
 import { percentile, round, type Goal } from './goals.js';
 import { bareCasLoop, floorLoop } from './floorLoop.js';
@@ -67,7 +67,7 @@ async function control(rows: Row[], goals: Goal[], redisUrl: string): Promise<vo
     const joinTimes: number[] = [];
     for (let i = 0; i < JOINS; i++) {
       const t0 = performance.now();
-      const socket = await connect(concord.url, inviteFor(created, 'member', sites[i % 4]));
+      const socket = await connect(concord.url, seatFor(created, 'member', sites[i % 4]));
       data(await request(socket, 'session:join', { instanceId: `bench-join-${i}-abcd` }));
       joinTimes.push(performance.now() - t0);
       sockets.push(socket);
@@ -83,7 +83,7 @@ async function control(rows: Row[], goals: Goal[], redisUrl: string): Promise<vo
     // 2. Everyone asks for the floor at once: time to each ack, and until the last client saw the final queue.
     const members: Joined[] = [];
     for (let i = 0; i < FLOOR_CLIENTS; i++) {
-      members.push(await joinAs(concord.url, inviteFor(created, 'member', sites[i % 4]), `Member ${i}`));
+      members.push(await joinAs(concord.url, seatFor(created, 'member', sites[i % 4]), `Member ${i}`));
     }
     const chair = await joinAs(concord.url, inviteFor(created, 'chair'));
     const burstStart = performance.now();

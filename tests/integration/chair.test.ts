@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, holdsChair, type ClientToServerEvents } from '@concord/shared';
 import { connect, data, nextEntry, nextEvent, request, requestRaw } from '../support/clients.js';
-import { current, inviteFor, joinAs, newSession, publishMic, stateOf, type Joined } from '../support/sessions.js';
+import {
+  current,
+  inviteFor,
+  joinAs,
+  newSession,
+  seatFor,
+  publishMic,
+  stateOf,
+  type Joined,
+} from '../support/sessions.js';
 import { withServer } from '../support/fixtures.js';
 
 type Created = Awaited<ReturnType<typeof newSession>>;
@@ -121,7 +130,7 @@ describe('the chair runs the session', () => {
     const members: Joined[] = [];
     for (let i = 0; i < 20; i++) {
       const site = ['Daraa', 'Damascus', 'Homs', 'Latakia'][i % 4]!;
-      members.push(await track(joinAs(server().url, inviteFor(created, 'member', site), `Member ${i}`)));
+      members.push(await track(joinAs(server().url, seatFor(created, 'member', site), `Member ${i}`)));
     }
     const acks = await Promise.all(
       members.map((m) => request(m.socket, 'floor:request', { type: 'speak', forSite: false })),

@@ -6,7 +6,7 @@ import { ErrorCode, REQUESTS, type RequestName } from '@concord/shared';
 import { data, request, type TestSocket } from '../support/clients.js';
 import { withServer } from '../support/fixtures.js';
 import { invalidPayload, validPayload } from '../support/arbitraries.js';
-import { current, inviteFor, joinAs, newSession, type Joined } from '../support/sessions.js';
+import { current, inviteFor, joinAs, newSession, seatFor, type Joined } from '../support/sessions.js';
 
 // Property-based fuzz over every request of the protocol, through a real socket to a real
 // server. `npm test` runs a bounded number of cases (under a minute); `npm run fuzz` sets
@@ -69,7 +69,7 @@ describe('property-based socket fuzz', () => {
         const schema = REQUESTS[event].schema;
         // A fresh member per event (and the chair, with payloads that cannot be valid): a hostile
         // member may send anything; the chair's malformed commands must not change the session.
-        const member = await track(joinAs(server().url, inviteFor(created, 'member', 'Homs')));
+        const member = await track(joinAs(server().url, seatFor(created, 'member', 'Homs')));
         await fc.assert(
           fc.asyncProperty(fc.oneof(validPayload(schema), invalidPayload(schema)), shapes, async (payload, shape) => {
             const answer = await ask(member.socket, event, payload, shape);

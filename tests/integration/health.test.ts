@@ -13,7 +13,7 @@ import { HEALTH_TICK_MS } from '../../server/src/health/monitor.js';
 import { connect, data, nextEntry, nextEvent, request, requestRaw, type TestSocket } from '../support/clients.js';
 import { withServer } from '../support/fixtures.js';
 import { startTestServer } from '../support/server.js';
-import { inviteFor, joinAs, newSession, publishMic, stateOf, type Joined } from '../support/sessions.js';
+import { inviteFor, joinAs, newSession, seatFor, publishMic, stateOf, type Joined } from '../support/sessions.js';
 
 const run = promisify(execFile);
 
@@ -92,7 +92,7 @@ describe("operators see every site's health", () => {
     const operator = await joinAs(server().url, inviteFor(created, 'operator'));
     // Two laptops at Homs: no media, no stats report; only their sockets answer the pings.
     const room = await joinAs(server().url, inviteFor(created, 'member', 'Homs'));
-    const laptop = await joinAs(server().url, inviteFor(created, 'member', 'Homs'));
+    const laptop = await joinAs(server().url, seatFor(created, 'member', 'Homs'));
     [operator, room, laptop].forEach((j) => closeLater(j));
     const homsStatuses: string[] = [];
     operator.socket.on('health:update', (u) => homsStatuses.push(siteOf(u, 'homs')?.status ?? 'none'));
@@ -131,7 +131,7 @@ describe("operators see every site's health", () => {
     const created = await newSession(server().url);
     const operator = await joinAs(server().url, inviteFor(created, 'operator'));
     const room = await joinAs(server().url, inviteFor(created, 'member', 'Latakia'));
-    const laptop = await joinAs(server().url, inviteFor(created, 'member', 'Latakia'));
+    const laptop = await joinAs(server().url, seatFor(created, 'member', 'Latakia'));
     [operator, room, laptop].forEach((j) => closeLater(j));
     const udp = { candidateType: 'srflx', protocol: 'udp', relayProtocol: null } as const;
     const stops = [

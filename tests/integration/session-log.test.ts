@@ -7,7 +7,7 @@ import { connect, data, newInstanceId, request } from '../support/clients.js';
 import { TEST_ADMIN_SECRET } from '../support/env.js';
 import { withServer } from '../support/fixtures.js';
 import { repoRoot } from '../support/server.js';
-import { current, inviteFor, joinAs, newSession, type Joined } from '../support/sessions.js';
+import { current, inviteFor, joinAs, newSession, seatFor, type Joined } from '../support/sessions.js';
 
 const run = promisify(execFile);
 /** How long the mixed load runs (the issue's figure). */
@@ -37,7 +37,7 @@ describe('one ordered, hash-chained log per session', () => {
       const commander = await track(joinAs(server().url, inviteFor(created, 'commander')));
       const members: Joined[] = [];
       for (let i = 0; i < 10; i++) {
-        members.push(await track(joinAs(server().url, inviteFor(created, 'member', sites[i % 4]), `Member ${i}`)));
+        members.push(await track(joinAs(server().url, seatFor(created, 'member', sites[i % 4]), `Member ${i}`)));
       }
       const until = Date.now() + LOAD_MS;
       let changes = 0;
@@ -91,7 +91,7 @@ describe('one ordered, hash-chained log per session', () => {
     })();
     const snapshots = await Promise.all(
       Array.from({ length: 40 }, async (_, i) => {
-        const socket = closeLater(await connect(server().url, inviteFor(created, 'member', ['Daraa', 'Homs'][i % 2])));
+        const socket = closeLater(await connect(server().url, seatFor(created, 'member', ['Daraa', 'Homs'][i % 2])));
         return data(await request(socket, 'session:join', { instanceId: newInstanceId() }));
       }),
     );
@@ -117,7 +117,7 @@ describe('one ordered, hash-chained log per session', () => {
     const operator = await track(joinAs(server().url, inviteFor(created, 'operator')));
     const members = await Promise.all(
       ['Daraa', 'Damascus', 'Homs', 'Latakia'].map((site) =>
-        track(joinAs(server().url, inviteFor(created, 'member', site))),
+        track(joinAs(server().url, seatFor(created, 'member', site))),
       ),
     );
     let seed = 42;

@@ -11,7 +11,8 @@ import {
   type Session,
   type SessionSnapshot,
 } from '@concord/shared';
-import { TEST_ADMIN_SECRET } from './env.js';
+import { TokenService } from '../../server/src/auth/tokens.js';
+import { TEST_ADMIN_SECRET, TEST_JWT_SECRET } from './env.js';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -195,4 +196,29 @@ export function inviteFor(created: { session: Session; invites: InviteWire[] }, 
     throw new Error(`no ${role} invite${siteName ? ` for ${siteName}` : ''}`);
   }
   return invite.token;
+}
+
+/**
+ * A new invite of its own for one more participant of a role (and site): one invite holds one
+ * place, so a test with several people of one site gives each a seat, as a chair issues
+ * separate invites for a site's several devices. Signed like the admin API's, with the test
+ * servers' secret.
+ */
+export function seatFor(
+  created: { session: Session; invites: InviteWire[] },
+  role: Role,
+  siteName?: string,
+  displayName = siteName ?? role,
+): string {
+  const site = siteName === undefined ? null : created.session.sites.find((s) => s.name === siteName);
+  if (site === undefined) {
+    throw new Error(`no site ${siteName}`);
+  }
+  return new TokenService(TEST_JWT_SECRET).issue({
+    sessionId: created.session.id,
+    siteId: site?.id ?? null,
+    role,
+    displayName,
+    ttlSeconds: 3_600,
+  }).token;
 }

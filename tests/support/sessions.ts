@@ -6,7 +6,7 @@ import {
   type SessionId,
   type SessionState,
 } from '@concord/shared';
-import { AdminApi, connect, data, inviteFor, newInstanceId, request, type TestSocket } from './clients.js';
+import { AdminApi, connect, data, inviteFor, newInstanceId, seatFor, request, type TestSocket } from './clients.js';
 import { uniqueId } from './env.js';
 
 export const SITES = ['Daraa', 'Damascus', 'Homs', 'Latakia'];
@@ -114,7 +114,7 @@ export async function newSession(url: string, title = 'Joint session') {
   return new AdminApi(url).createSession(title, SITES, uniqueId('s'));
 }
 
-export { inviteFor };
+export { inviteFor, seatFor };
 
 /** The session's state as the server holds it now (its log, this node's view). */
 export async function stateOf(

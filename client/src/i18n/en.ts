@@ -522,12 +522,13 @@ export const en = {
     title: 'You were removed from the session',
     detail: 'Reason given: {{message}}',
     titles: {
-      REPLACED: 'You joined from somewhere else',
+      REPLACED: 'This place is now used in another window',
       REMOVED: 'You were removed from the session',
       REFUSED: 'You were not admitted',
     },
     reasons: {
-      REPLACED: 'You joined the session from another window or device.',
+      REPLACED:
+        'This invite was opened in another window or on another device, which now has your place. Reload this page to take it back here.',
       REMOVED: 'The chair removed you from the session.',
       REFUSED: 'The chair did not admit you to the session.',
     },

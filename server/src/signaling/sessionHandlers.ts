@@ -1,4 +1,4 @@
-import { ErrorCode, type ParticipantId, type ProducerInfo, type SessionSnapshot } from '@concord/shared';
+import { ErrorCode, placeOf, type ParticipantId, type ProducerInfo, type SessionSnapshot } from '@concord/shared';
 import type { Peer } from '../media/peer.js';
 import type { ProducerRegistry } from '../store/producerRegistry.js';
 import { participantIdFor } from '../auth/identity.js';
@@ -98,7 +98,9 @@ export function sessionHandlers(
 
   return {
     'session:join': async ({ displayName, instanceId, resume }) => {
-      const pid = participantIdFor(claims.sub, instanceId);
+      // One invite, one place: a tab on a link whose place another tab holds takes it over (that
+      // one is told REPLACED and its media ends); a tab that comes back takes its own again.
+      const pid = placeOf((await deps.logs.get(sid)).state, claims.sub) ?? participantIdFor(claims.sub, instanceId);
       const current = socket.data.participantId;
       if (current !== null && current !== pid) {
         throw new ConcordError(ErrorCode.ALREADY_JOINED, 'this connection already joined as another participant');
