@@ -13,6 +13,10 @@ export const en = {
     body: 'This page opens from the personal invite link you received. Open that link again, or ask the session organiser for a new one.',
   },
   join: {
+    rejoining: 'Rejoining the session…',
+    rejoiningHint:
+      'You were in this session when the page reloaded: you go back in with the same camera and microphone.',
+    checkDevicesInstead: 'Check devices first',
     title: 'Ready to join?',
     loading: 'Loading the session…',
     session: 'Session',

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { TEXT_LIMITS, placeNodes, textProblem, type SessionInfoWire } from '@concord/shared';
 import { CameraPreview } from '../components/CameraPreview';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { LanguageSwitcher } from '../components/LanguageSwitcher';
+import { AppTopbar } from '../components/AppTopbar';
 import { MicLevelMeter } from '../components/MicLevelMeter';
 import { Switch } from '../components/Switch';
 import { useLocalTrack } from '../media/useLocalTrack';
@@ -26,16 +26,7 @@ export function JoinScreen({ invite, onJoin }: JoinScreenProps) {
 
   return (
     <div className="page" data-testid="join-screen">
-      <header className="topbar">
-        <div className="topbar__title">
-          <span className="brand-mark" aria-hidden="true" />
-          <span className="brand">{t('app.name')}</span>
-          <span className="brand-tagline">{t('app.tagline')}</span>
-        </div>
-        <div className="topbar__meta">
-          <LanguageSwitcher />
-        </div>
-      </header>
+      <AppTopbar />
       {info.status === 'error' ? (
         // An unusable link opens no camera: there is nothing to check the devices for.
         <main className="join join--single">

@@ -64,7 +64,7 @@ function readSubject(token: string): string | null {
 }
 
 // sessionStorage throws in some privacy modes; the app then works without reload support.
-function storageGet(key: string): string | null {
+export function storageGet(key: string): string | null {
   try {
     return window.sessionStorage.getItem(key);
   } catch (err) {
@@ -73,7 +73,15 @@ function storageGet(key: string): string | null {
   }
 }
 
-function storageSet(key: string, value: string): void {
+export function storageRemove(key: string): void {
+  try {
+    window.sessionStorage.removeItem(key);
+  } catch (err) {
+    log.warn('sessionStorage is not available', err);
+  }
+}
+
+export function storageSet(key: string, value: string): void {
   try {
     window.sessionStorage.setItem(key, value);
   } catch (err) {

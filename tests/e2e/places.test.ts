@@ -3,7 +3,7 @@ import { expectMediaFlowing, joinThroughUi, screenshot } from '../support/browse
 import { withServerAndBrowser } from '../support/fixtures.js';
 import { inviteFor, newSession, stateOf } from '../support/sessions.js';
 
-describe('one invite, one place', () => {
+describe('a place survives a second window and a reload', () => {
   const { server, browser } = withServerAndBrowser();
 
   it('a second tab on the same invite takes the place over; the first is told so and stops its media', async () => {
@@ -49,5 +49,49 @@ describe('one invite, one place', () => {
     // Homs sees and hears Daraa from the second window, and one Daraa tile only.
     await expectMediaFlowing(homs, second);
     await expect.poll(() => homs.page.locator('[data-testid="tile"][data-site="Daraa"]').count()).toBe(1);
+  });
+
+  it('a reload inside the session says "rejoining" and goes back in without the device check, to the same place', async () => {
+    const created = await newSession(server().url, 'Reload');
+    const link = (token: string) => `${server().url}/join#token=${token}`;
+    const homs = await joinThroughUi(browser(), link(inviteFor(created, 'member', 'Homs')), 'homs-reload');
+    const daraa = await joinThroughUi(browser(), link(inviteFor(created, 'member', 'Daraa')), 'daraa-reload');
+    await expectMediaFlowing(homs, daraa);
+    await daraa.page.getByTestId('request-floor').click();
+    await expect.poll(async () => (await stateOf(server(), created.session.id)).proceedings.queue.length).toBe(1);
+
+    // Which screens the page shows after the reload, however briefly.
+    await daraa.page.addInitScript(() => {
+      const seen = new Set<string>();
+      new MutationObserver(() => {
+        for (const id of ['join-screen', 'rejoin-screen', 'session-screen']) {
+          if (document.querySelector(`[data-testid="${id}"]`)) {
+            seen.add(id);
+          }
+        }
+        (window as unknown as { __screens: string[] }).__screens = [...seen];
+      }).observe(document, { subtree: true, childList: true });
+    });
+    await daraa.page.reload();
+    await daraa.page.getByTestId('session-screen').waitFor();
+    const screens = await daraa.page.evaluate(() => (window as unknown as { __screens: string[] }).__screens);
+    expect(screens).toContain('rejoin-screen');
+    expect(screens).not.toContain('join-screen');
+
+    // The same place, its request still queued, and media again both ways.
+    await expect
+      .poll(() => daraa.page.evaluate(() => window.__concord?.state().participantId ?? null))
+      .toBe(daraa.participantId);
+    expect((await stateOf(server(), created.session.id)).proceedings.queue.map((r) => r.participantId)).toEqual([
+      daraa.participantId,
+    ]);
+    await expectMediaFlowing(homs, daraa);
+    await expectMediaFlowing(daraa, homs);
+
+    // After leaving on purpose, a reload shows the device check again.
+    await daraa.page.getByTestId('leave').click();
+    await daraa.page.locator('[data-testid="left-screen"][data-state="left"]').waitFor();
+    await daraa.page.reload();
+    await daraa.page.getByTestId('join-screen').waitFor();
   });
 });
