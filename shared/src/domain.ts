@@ -11,11 +11,36 @@ export const SESSION_STATUSES = ['scheduled', 'open', 'in_progress', 'adjourned'
 export const SessionStatusSchema = z.enum(SESSION_STATUSES);
 export type SessionStatus = z.infer<typeof SessionStatusSchema>;
 
+/** The UI languages a site's name may be given in, besides its one `name`. */
+export const SITE_NAME_LANGUAGES = ['en', 'ar', 'ru'] as const;
+export const SiteNamesSchema = z.strictObject({
+  en: nameText().optional(),
+  ar: nameText().optional(),
+  ru: nameText().optional(),
+});
+export type SiteNames = z.infer<typeof SiteNamesSchema>;
+
 export const SiteSchema = z.strictObject({
   id: SiteIdSchema,
   name: nameText(),
+  /** The name in each UI language, where given at creation ("Daraa|درعا|Дараа"). */
+  names: SiteNamesSchema.optional(),
 });
 export type Site = z.infer<typeof SiteSchema>;
+
+/** The site's name in a UI language ("ar", "ru-RU"…), else its one name. */
+export function siteLabel(site: Pick<Site, 'name' | 'names'>, language: string): string {
+  const base = language.slice(0, 2) as keyof SiteNames;
+  return site.names?.[base] ?? site.name;
+}
+
+/** The session with each site's `name` in a UI language (the same object when nothing changes). */
+export function localizedSession<T extends { sites: Site[] }>(session: T, language: string): T {
+  if (!session.sites.some((s) => siteLabel(s, language) !== s.name)) {
+    return session;
+  }
+  return { ...session, sites: session.sites.map((s) => ({ ...s, name: siteLabel(s, language) })) };
+}
 
 export const SessionSchema = z.strictObject({
   id: SessionIdSchema,

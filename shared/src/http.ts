@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RoleSchema, type Session } from './domain.js';
+import { RoleSchema, SiteNamesSchema, type Session } from './domain.js';
 import { SiteIdSchema } from './ids.js';
 import { nameText, titleText } from './text.js';
 import { RegionSchema, type NodeWire } from './nodes.js';
@@ -8,7 +8,7 @@ import { RegionSchema, type NodeWire } from './nodes.js';
 export const CreateSessionBodySchema = z.strictObject({
   title: titleText(),
   sites: z
-    .array(z.strictObject({ name: nameText() }))
+    .array(z.strictObject({ name: nameText(), names: SiteNamesSchema.optional() }))
     .min(1)
     .max(64),
   /** Optional explicit id, so scripts can create a session idempotently. */

@@ -6,6 +6,8 @@ const clientSchemas = Object.fromEntries(Object.entries(REQUESTS).map(([k, v]) =
 };
 import { HandshakeAuthSchema, TokenClaimsSchema } from './auth.js';
 import { CreateInviteBodySchema, CreateSessionBodySchema } from './http.js';
+import { localizedSession, siteLabel } from './domain.js';
+import { SiteIdSchema } from './ids.js';
 
 // Values that are wrong for every payload, whatever its fields.
 const ALWAYS_BAD: unknown[] = [null, undefined, 0, 'text', true, [], [{}]];
@@ -136,5 +138,22 @@ describe('admin bodies', () => {
     const invite = { role: 'member', siteId: 'homs', displayName: 'Homs' };
     expect(CreateInviteBodySchema.safeParse({ ...invite, ttlSeconds: 3600 }).success).toBe(true);
     expect(CreateInviteBodySchema.safeParse({ ...invite, ttlSeconds: 31 * 24 * 3600 }).success).toBe(false);
+  });
+});
+
+describe('site names in the UI languages', () => {
+  const session = {
+    sites: [
+      { id: SiteIdSchema.parse('daraa'), name: 'Daraa', names: { ar: 'درعا', ru: 'Дараа' } },
+      { id: SiteIdSchema.parse('homs'), name: 'Homs' },
+    ],
+  };
+  it("each screen shows a site in its user's language, else its one name", () => {
+    expect(localizedSession(session, 'ar').sites.map((s) => s.name)).toEqual(['درعا', 'Homs']);
+    expect(localizedSession(session, 'ru-RU').sites.map((s) => s.name)).toEqual(['Дараа', 'Homs']);
+    expect(siteLabel(session.sites[0]!, 'en')).toBe('Daraa');
+  });
+  it('a session with nothing to change is the same object (views keep their identity)', () => {
+    expect(localizedSession(session, 'en')).toBe(session);
   });
 });

@@ -70,6 +70,8 @@ describe('the HTTP API', () => {
       { title: '', sites: [{ name: 'A' }], id },
       { title: 'x', sites: [], id },
       { title: 'x', sites: [{ name: 'A' }], id, extra: 1 },
+      { title: 'x', sites: [{ name: 'A', names: { fr: 'A' } }], id },
+      { title: 'x', sites: [{ name: 'A', names: { ar: '' } }], id },
     ]) {
       const res = await admin.call('POST', '/api/admin/sessions', body);
       expect(res).toMatchObject({ status: 400, json: { ok: false, error: { code: ErrorCode.INVALID_PAYLOAD } } });
@@ -91,5 +93,20 @@ describe('the HTTP API', () => {
     const again = await admin.call('POST', '/api/admin/sessions', { title: 'Second', sites: [{ name: 'Homs' }], id });
     expect(again).toMatchObject({ status: 409, json: { ok: false, error: { code: ErrorCode.ALREADY_EXISTS } } });
     expect((await stateOf(server(), id)).session.title).toBe('First');
+  });
+
+  it('a site may be named in each UI language; the session keeps the names and its one name', async () => {
+    const id = uniqueId('s');
+    const res = await admin.call('POST', '/api/admin/sessions', {
+      title: 'Plenary',
+      sites: [{ name: 'Daraa', names: { en: 'Daraa', ar: 'درعا', ru: 'Дараа' } }, { name: 'Homs' }],
+      id,
+    });
+    expect(res.status).toBe(201);
+    const { sites } = (await stateOf(server(), id)).session;
+    expect(sites).toEqual([
+      { id: 'daraa', name: 'Daraa', names: { en: 'Daraa', ar: 'درعا', ru: 'Дараа' } },
+      { id: 'homs', name: 'Homs' },
+    ]);
   });
 });

@@ -49,8 +49,8 @@ export function ParticipantTile({ tile }: { tile: TileModel }) {
       {reconnecting && <div className="tile__status">{t('tile.reconnecting')}</div>}
       <div className="tile__footer">
         <span className="tile__label" data-testid="tile-label">
-          {/* A room device named after its site ("Daraa") is labelled once, not "Daraa · Daraa". */}
-          {participant.displayName.trim() === site ? site : t('tile.label', { site, name: participant.displayName })}
+          {/* A room device named after its site ("Daraa", "درعا") is labelled once: "درعا", not "درعا · Daraa". */}
+          {tile.namedAfterSite ? site : t('tile.label', { site, name: participant.displayName })}
         </span>
         {isSelf && <span className="tile__badge">{t('tile.you')}</span>}
         {tile.micOff && (

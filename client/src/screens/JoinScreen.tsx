@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { TEXT_LIMITS, placeNodes, textProblem, type SessionInfoWire } from '@concord/shared';
+import { TEXT_LIMITS, placeNodes, siteLabel, textProblem, type SessionInfoWire } from '@concord/shared';
 import { CameraPreview } from '../components/CameraPreview';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { AppTopbar } from '../components/AppTopbar';
@@ -11,6 +11,12 @@ import { useMediaDevices } from '../media/useMediaDevices';
 import { instanceIdFor, type Invite } from '../state/invite';
 import type { JoinOptions } from '../state/SessionController';
 import { useSessionInfo } from '../state/useSessionInfo';
+
+/** The invite's site, named in the UI language where the session gives it. */
+function siteOfInvite(info: SessionInfoWire, language: string): string | null {
+  const site = info.session.sites.find((s) => s.id === info.invite.siteId);
+  return site === undefined ? info.invite.siteName : siteLabel(site, language);
+}
 
 const deviceIdOf = (track: MediaStreamTrack | null): string | null => track?.getSettings().deviceId ?? null;
 
@@ -50,7 +56,7 @@ interface DeviceCheckProps {
 }
 
 function DeviceCheck({ invite, info, onJoin }: DeviceCheckProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [cameraId, setCameraId] = useState<string | null>(null);
   const [micId, setMicId] = useState<string | null>(null);
   const camera = useLocalTrack('video', cameraId);
@@ -128,7 +134,7 @@ function DeviceCheck({ invite, info, onJoin }: DeviceCheckProps) {
             <dt>{t('join.session')}</dt>
             <dd data-testid="join-session-title">{info.session.title}</dd>
             <dt>{t('join.site')}</dt>
-            <dd data-testid="join-site-name">{info.invite.siteName ?? t(`desks.${info.invite.role}`)}</dd>
+            <dd data-testid="join-site-name">{siteOfInvite(info, i18n.language) ?? t(`desks.${info.invite.role}`)}</dd>
             <dt>{t('join.role')}</dt>
             <dd data-testid="join-role" data-role={info.invite.role}>
               {t(`roles.${info.invite.role}`)}

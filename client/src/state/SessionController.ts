@@ -1,5 +1,7 @@
+import i18next from 'i18next';
 import {
   ErrorCode,
+  localizedSession,
   orderIssues,
   type HealthUpdate,
   type IcePath,
@@ -71,7 +73,10 @@ export class SessionController {
   private idCounter = 0;
 
   constructor(options: JoinOptions) {
-    this.store = new Store(initialViewState({ ...options, unmuteOnFloor: readUnmuteOnFloor() }));
+    this.store = new Store(
+      initialViewState({ ...options, unmuteOnFloor: readUnmuteOnFloor(), language: i18next.language }),
+    );
+    i18next.on('languageChanged', this.onLanguage);
     this.connection = new Connection(options.token, options.placement, {
       connected: () => this.media.requestRestart('resume'),
       dropped: () => this.log.dropped(),
@@ -287,7 +292,17 @@ export class SessionController {
     this.store.update((s) => ({ ...s, phase: 'failed', failure: { code, message } }));
   }
 
+  /** Site names follow the UI language. */
+  private readonly onLanguage = (language: string): void => {
+    this.store.update((s) => ({
+      ...s,
+      language,
+      session: s.record === null ? s.session : localizedSession(s.record.session, language),
+    }));
+  };
+
   private teardown(): void {
+    i18next.off('languageChanged', this.onLanguage);
     this.statsReporter.stop();
     this.log.close();
     this.media.close();

@@ -17,6 +17,8 @@ export interface TileModel {
   activeSpeaker: boolean;
   /** Has the floor (or is at the site that has it): shown large and first. */
   spotlight: boolean;
+  /** A room device named after its site, in any of the site's names: labelled by the site alone. */
+  namedAfterSite: boolean;
 }
 
 export interface ScreenShareModel {
@@ -32,13 +34,21 @@ interface RemoteMedia {
   mic: ProducerInfo | null;
 }
 
-function siteOf(session: Session | null, participant: Participant): { name: string | null; index: number | null } {
+function siteOf(
+  session: Session | null,
+  participant: Participant,
+  canonical: Session | null = null,
+): { name: string | null; index: number | null; namedAfter: boolean } {
   if (!session || participant.siteId === null) {
-    return { name: null, index: null };
+    return { name: null, index: null, namedAfter: false };
   }
   const index = session.sites.findIndex((s) => s.id === participant.siteId);
   const site = session.sites[index];
-  return site ? { name: site.name, index } : { name: null, index: null };
+  if (!site) {
+    return { name: null, index: null, namedAfter: false };
+  }
+  const names = [site.name, ...Object.values(site.names ?? {}), canonical?.sites[index]?.name];
+  return { name: site.name, index, namedAfter: names.includes(participant.displayName.trim()) };
 }
 
 function remoteMediaByParticipant(state: ViewState): Map<ParticipantId, RemoteMedia> {
@@ -73,7 +83,7 @@ export function buildTiles(state: ViewState): TileModel[] {
   const remoteMedia = remoteMediaByParticipant(state);
   const spotlit = spotlightIds(state.proceedings, state.participants);
   const tiles = [...state.participants.values()].map((participant): TileModel => {
-    const site = siteOf(state.session, participant);
+    const site = siteOf(state.session, participant, state.record?.session ?? null);
     const isSelf = participant.id === selfId;
     const activeSpeaker = state.activeSpeaker?.participantId === participant.id;
     const spotlight = spotlit.has(participant.id);
@@ -82,6 +92,7 @@ export function buildTiles(state: ViewState): TileModel[] {
         participant,
         siteName: site.name,
         siteIndex: site.index,
+        namedAfterSite: site.namedAfter,
         isSelf,
         video: state.camera.enabled ? state.camera.track : null,
         micOff: !state.mic.enabled || state.mic.track === null,
@@ -101,6 +112,7 @@ export function buildTiles(state: ViewState): TileModel[] {
       participant,
       siteName: site.name,
       siteIndex: site.index,
+      namedAfterSite: site.namedAfter,
       isSelf,
       video: camera && !cameraPaused ? camera.track : null,
       micOff: !media?.mic || media.mic.paused,

@@ -1,4 +1,5 @@
 import {
+  localizedSession,
   DEFAULT_ISSUE_SETTINGS,
   holdsChair,
   type ActiveSpeaker,
@@ -127,6 +128,8 @@ export interface ViewState {
   uplink: MediaMode;
   /** The session's state after the last entry applied; null before the first snapshot. */
   record: SessionState | null;
+  /** The UI language: site names are shown in it where the session gives them. */
+  language: string;
   /** This invite's identity (the snapshot's `subject`): with the record, it says who holds the chair. */
   subject: string | null;
   // ---- read from `record` ----
@@ -183,8 +186,10 @@ export function initialViewState(options: {
   micEnabled: boolean;
   cameraEnabled: boolean;
   unmuteOnFloor: boolean;
+  language?: string;
 }): ViewState {
   return {
+    language: options.language ?? 'en',
     phase: 'joining',
     connection: 'connecting',
     reconnectingSince: null,
@@ -248,7 +253,7 @@ export function withRecord(v: ViewState, record: SessionState, selfId: Participa
     ...v,
     record,
     subject,
-    session: record.session,
+    session: localizedSession(record.session, v.language),
     self,
     participants,
     proceedings: record.proceedings,

@@ -10,13 +10,15 @@ import {
 import type { z } from 'zod';
 import { parseExport, verifyChain } from '../store/chain.js';
 import { ConfigError, loadAdminCliConfig } from '../config.js';
+import { siteArg } from './siteArg.js';
 
 // `npm run admin -- <command> [options]`: the admin HTTP API from a terminal.
 
 const USAGE = `usage: npm run admin -- <command> [options]
 
   create-session --title "Title" --site Daraa --site Homs [--id my-session]
-        creates a session and prints a member link per site plus chair, commander and operator links
+        creates a session and prints a member link per site plus chair, commander and operator links;
+        a site may be named in each UI language, English|Arabic|Russian: --site "Daraa|درعا|Дараа"
   invite --session ID --role ROLE [--site SITE_ID] [--name "Display name"] [--ttl SECONDS] [--region REGION]
         issues one more invite link (roles: member chair commander operator interpreter observer);
         with --region, the browser connects to a node of that region when one is up
@@ -99,7 +101,7 @@ async function main(): Promise<void> {
         '/sessions',
         body(CreateSessionBodySchema, {
           title: values.title,
-          sites: (values.site ?? []).map((name) => ({ name })),
+          sites: (values.site ?? []).map(siteArg),
           ...(values.id ? { id: values.id } : {}),
         }),
       );

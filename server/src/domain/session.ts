@@ -9,6 +9,7 @@ import {
   type SessionId,
   type Site,
   type SiteId,
+  type SiteNames,
   type TokenClaims,
 } from '@concord/shared';
 
@@ -18,10 +19,12 @@ export interface NewSession {
   id: string;
   title: string;
   siteNames: readonly string[];
+  /** Each site's name in the UI languages, by index of `siteNames` (none: the one name everywhere). */
+  localNames?: readonly (SiteNames | undefined)[];
 }
 
 /** Readable, stable site ids from their names ("Daraa" → "daraa"), unique within a session. */
-export function siteIdsFor(names: readonly string[]): Site[] {
+export function siteIdsFor(names: readonly string[], localNames: readonly (SiteNames | undefined)[] = []): Site[] {
   const used = new Set<string>();
   return names.map((name, index) => {
     const slug = name
@@ -35,7 +38,8 @@ export function siteIdsFor(names: readonly string[]): Site[] {
       id = `${slug.length > 0 ? slug : 'site'}-${n}`;
     }
     used.add(id);
-    return { id: SiteIdSchema.parse(id), name };
+    const names = localNames[index];
+    return { id: SiteIdSchema.parse(id), name, ...(names === undefined ? {} : { names }) };
   });
 }
 
@@ -45,7 +49,7 @@ export function newSession(input: NewSession, nowMs: number): Session {
     title: input.title,
     // Every session starts scheduled; the chair opens it (participants may join before).
     status: 'scheduled',
-    sites: siteIdsFor(input.siteNames),
+    sites: siteIdsFor(input.siteNames, input.localNames),
     locked: false,
     lobby: false,
     createdAt: nowMs,

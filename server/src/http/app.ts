@@ -126,6 +126,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
         id: body.id ?? `s_${randomBytes(6).toString('base64url')}`,
         title: body.title,
         siteNames: body.sites.map((s) => s.name),
+        localNames: body.sites.map((s) => s.names),
       });
       res.status(201).json(ok({ session, invites: defaultInvites(invites, session) }));
     }),

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { HealthUpdate, SiteStatus } from '@concord/shared';
+import type { HealthUpdate, SiteHealth, SiteStatus } from '@concord/shared';
 import { useAction, useController } from '../../state/controllerContext';
 import {
   HEALTH_STALE_AFTER_MS,
@@ -31,6 +31,9 @@ export function OperatorBoard({ controls }: { controls: boolean }) {
   const { t } = useTranslation();
   const controller = useController();
   const board = useStore(controller.healthBoard);
+  // The session's site names in the UI language (the board's come from the server, in one).
+  const sites = useStore(controller.store).session?.sites;
+  const named = (site: SiteHealth) => ({ ...site, name: sites?.find((s) => s.id === site.siteId)?.name ?? site.name });
   const now = useNow(CLOCK_TICK_MS);
   const [since] = useState(() => Date.now());
   const silenceMs = boardSilenceMs(board, since, now);
@@ -69,7 +72,7 @@ export function OperatorBoard({ controls }: { controls: boolean }) {
             {update.sites.map((site) => (
               <SiteTile
                 key={site.siteId}
-                site={site}
+                site={named(site)}
                 history={board.bitrateHistory.get(site.siteId) ?? []}
                 serverNow={estimatedServerNow(board, now)}
                 controls={controls}
