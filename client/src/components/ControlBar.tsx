@@ -17,6 +17,8 @@ interface ControlBarProps {
   onTogglePanel: () => void;
   /** Requests waiting for the floor, shown on the panel button. */
   queueLength: number;
+  /** Switches to the room display (a room's big screen). */
+  onRoomDisplay?: () => void;
 }
 
 export function ControlBar({
@@ -30,6 +32,7 @@ export function ControlBar({
   panelOpen,
   onTogglePanel,
   queueLength,
+  onRoomDisplay,
 }: ControlBarProps) {
   const { t } = useTranslation();
   const sharing = state.screen.track !== null;
@@ -93,6 +96,12 @@ export function ControlBar({
           </span>
         )}
       </button>
+      {onRoomDisplay && (
+        <button type="button" className="control" data-testid="room-display-toggle" onClick={onRoomDisplay}>
+          <ScreenIcon />
+          <span>{t('room.toggle')}</span>
+        </button>
+      )}
       <button type="button" className="control control--leave" data-testid="leave" onClick={onLeave}>
         <LeaveIcon />
         <span>{t('controls.leave')}</span>

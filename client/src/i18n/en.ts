@@ -12,6 +12,13 @@ export const en = {
     title: 'Open your invite link',
     body: 'This page opens from the personal invite link you received. Open that link again, or ask the session organiser for a new one.',
   },
+  room: {
+    speaking: 'Speaking',
+    noSpeaker: 'Nobody has the floor',
+    next: 'Next',
+    exit: 'Leave room display',
+    toggle: 'Room display',
+  },
   join: {
     rejoining: 'Rejoining the session…',
     rejoiningHint:

@@ -23,6 +23,7 @@ import { useStore } from '../state/store';
 import { buildScreenShares, buildTiles, remoteAudioTracks } from '../state/tiles';
 import { CriticalAlertsProvider } from '../components/issues/CriticalAlerts';
 import { CommanderBoard } from './commander/CommanderBoard';
+import { RoomDisplay } from './RoomDisplay';
 import { LobbyScreen } from './LobbyScreen';
 import { OperatorBoard } from './operator/OperatorBoard';
 import { FailedScreen, KickedScreen, LeftScreen } from './SessionEndScreens';
@@ -81,60 +82,74 @@ function LiveSession({ controller, state }: { controller: SessionController; sta
     action().catch((err: unknown) => log.error('a control failed', err));
   };
   const sharing = shares.length > 0;
+  // A room's big screen: `?display=room` in the link, or the control bar's switch.
+  const [roomDisplay, setRoomDisplay] = useState(
+    () => new URLSearchParams(window.location.search).get('display') === 'room',
+  );
   const micLocked = view !== null && !mayUseMic(view.proceedings, view.self, view.isChair);
 
   return (
     <CriticalAlertsProvider active={commander || state.isChair} issues={state.issues}>
       <div className="session" data-testid="session-screen" data-phase={state.phase}>
-        <SessionHeader state={state} />
-        <ConnectionBanner connection={state.connection} since={state.reconnectingSince} />
-        {view && <YouHaveFloorBanner view={view} />}
-        {view && <CutOffBanner view={view} timeUpAt={state.timeUpAt} />}
-        <OverdueAlertBanner alerts={state.overdueAlerts} issues={state.issues} onDismiss={dismissOverdue} />
-        <div className="session__body">
-          <main className={stageClass(commander, operator, sharing)}>
-            {state.phase === 'joining' ? (
-              <div className="stage__placeholder" role="status">
-                <span className="spinner" aria-hidden="true" />
-                {state.connection === 'connecting' ? t('connection.connecting') : t('session.joining')}
-              </div>
-            ) : operator ? (
-              <>
-                <div className="stage__media">
-                  {sharing && <ScreenShareStage shares={shares} />}
-                  <VideoGrid tiles={tiles} compact />
-                </div>
-                <OperatorBoard controls={mayDo(state, 'health.control')} />
-              </>
-            ) : commander && view ? (
-              <>
-                <div className="stage__media">
-                  {sharing && <ScreenShareStage shares={shares} />}
-                  <VideoGrid tiles={tiles} compact />
-                </div>
-                <CommanderBoard view={view} />
-              </>
-            ) : (
-              <>
-                {sharing && <ScreenShareStage shares={shares} />}
-                <VideoGrid tiles={tiles} compact={sharing} />
-              </>
-            )}
-          </main>
-          <ProceedingsPanel state={state} open={panelOpen} onClose={() => setPanelOpen(false)} />
-        </div>
-        <ControlBar
-          state={state}
-          onToggleMic={run(() => controller.toggleMic())}
-          onToggleCamera={run(() => controller.toggleCamera())}
-          onToggleScreen={run(() => controller.toggleScreenShare())}
-          onLeave={run(() => controller.leave())}
-          micLocked={micLocked}
-          cameraLocked={state.mediaMode.mode === 'audio-only' || state.uplink === 'audio-only'}
-          panelOpen={panelOpen}
-          onTogglePanel={() => setPanelOpen(!panelOpen)}
-          queueLength={view?.proceedings.queue.length ?? 0}
-        />
+        {roomDisplay && view && state.phase !== 'joining' ? (
+          <>
+            <ConnectionBanner connection={state.connection} since={state.reconnectingSince} />
+            <RoomDisplay view={view} tiles={tiles} onExit={() => setRoomDisplay(false)} />
+          </>
+        ) : (
+          <>
+            <SessionHeader state={state} />
+            <ConnectionBanner connection={state.connection} since={state.reconnectingSince} />
+            {view && <YouHaveFloorBanner view={view} />}
+            {view && <CutOffBanner view={view} timeUpAt={state.timeUpAt} />}
+            <OverdueAlertBanner alerts={state.overdueAlerts} issues={state.issues} onDismiss={dismissOverdue} />
+            <div className="session__body">
+              <main className={stageClass(commander, operator, sharing)}>
+                {state.phase === 'joining' ? (
+                  <div className="stage__placeholder" role="status">
+                    <span className="spinner" aria-hidden="true" />
+                    {state.connection === 'connecting' ? t('connection.connecting') : t('session.joining')}
+                  </div>
+                ) : operator ? (
+                  <>
+                    <div className="stage__media">
+                      {sharing && <ScreenShareStage shares={shares} />}
+                      <VideoGrid tiles={tiles} compact />
+                    </div>
+                    <OperatorBoard controls={mayDo(state, 'health.control')} />
+                  </>
+                ) : commander && view ? (
+                  <>
+                    <div className="stage__media">
+                      {sharing && <ScreenShareStage shares={shares} />}
+                      <VideoGrid tiles={tiles} compact />
+                    </div>
+                    <CommanderBoard view={view} />
+                  </>
+                ) : (
+                  <>
+                    {sharing && <ScreenShareStage shares={shares} />}
+                    <VideoGrid tiles={tiles} compact={sharing} />
+                  </>
+                )}
+              </main>
+              <ProceedingsPanel state={state} open={panelOpen} onClose={() => setPanelOpen(false)} />
+            </div>
+            <ControlBar
+              state={state}
+              onToggleMic={run(() => controller.toggleMic())}
+              onToggleCamera={run(() => controller.toggleCamera())}
+              onToggleScreen={run(() => controller.toggleScreenShare())}
+              onLeave={run(() => controller.leave())}
+              micLocked={micLocked}
+              cameraLocked={state.mediaMode.mode === 'audio-only' || state.uplink === 'audio-only'}
+              panelOpen={panelOpen}
+              onTogglePanel={() => setPanelOpen(!panelOpen)}
+              queueLength={view?.proceedings.queue.length ?? 0}
+              onRoomDisplay={() => setRoomDisplay(true)}
+            />
+          </>
+        )}
         <RemoteAudio tracks={audio} />
         <NoticeToast notice={state.notice} onDismiss={dismissNotice} />
         <ModerationToast notice={state.moderation} onDismiss={dismissModeration} />
