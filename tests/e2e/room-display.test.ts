@@ -10,7 +10,7 @@ const MIN_TIMER_SHARE = 0.06;
 describe("a room's big screen", () => {
   const { server, browser } = withServerAndBrowser();
 
-  it('the room display shows the speaker, the time left in large figures, the current item and who is next', async () => {
+  it('the room display shows the speaker, the time left in large figures, the current item and who is next; the normal view shows them over the spotlighted tile', async () => {
     const created = await newSession(server().url, 'Room display');
     const chair = await joinAs(server().url, inviteFor(created, 'chair'));
     const daraa = await joinAs(server().url, inviteFor(created, 'member', 'Daraa'), 'Amal Haddad');
@@ -74,9 +74,20 @@ describe("a room's big screen", () => {
       await expect.poll(left).toBeLessThan(before);
       await screenshot(homs.page, 'room-display-1080p');
 
-      // Back to the normal view, and the same place.
+      // Back to the normal view: the same facts over the spotlighted tile, with the panel closed.
       await homs.page.getByTestId('room-exit').click();
-      await homs.page.getByTestId('panel-toggle').waitFor();
+      const toggle = homs.page.getByTestId('panel-toggle');
+      if ((await toggle.getAttribute('aria-expanded')) === 'true') {
+        await toggle.click();
+      }
+      const overlay = homs.page.getByTestId('floor-overlay');
+      await overlay.waitFor();
+      expect(await homs.page.getByTestId('floor-overlay-speaker').textContent()).toBe('Daraa · Amal Haddad');
+      expect(await homs.page.getByTestId('floor-overlay-item').textContent()).toContain('Corridor from Talbiseh');
+      const box = await overlay.boundingBox();
+      const viewport = homs.page.viewportSize();
+      expect(box !== null && viewport !== null && box.x >= 0 && box.x + box.width <= viewport.width).toBe(true);
+      await screenshot(homs.page, 'floor-overlay');
     } finally {
       [chair, daraa, latakia].forEach((j) => j.socket.close());
     }

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { initials, type TileModel } from '../state/tiles';
 import { MicOffIcon } from './Icons';
@@ -6,7 +7,7 @@ import { VideoView } from './MediaViews';
 /** Sites get one of a few colours, in the session's order, so a city is recognisable at a glance. */
 export const SITE_TONES = 8;
 
-export function ParticipantTile({ tile }: { tile: TileModel }) {
+export function ParticipantTile({ tile, children }: { tile: TileModel; children?: ReactNode }) {
   const { t } = useTranslation();
   const { participant, isSelf } = tile;
   const site = tile.siteName ?? t(`desks.${participant.role}`);
@@ -50,7 +51,9 @@ export function ParticipantTile({ tile }: { tile: TileModel }) {
       <div className="tile__footer">
         <span className="tile__label" data-testid="tile-label">
           {/* A room device named after its site ("Daraa", "درعا") is labelled once: "درعا", not "درعا · Daraa". */}
-          {tile.namedAfterSite ? site : t('tile.label', { site, name: participant.displayName })}
+          {tile.namedAfterSite || participant.displayName.trim() === site
+            ? site
+            : t('tile.label', { site, name: participant.displayName })}
         </span>
         {isSelf && <span className="tile__badge">{t('tile.you')}</span>}
         {tile.micOff && (
@@ -59,6 +62,7 @@ export function ParticipantTile({ tile }: { tile: TileModel }) {
           </span>
         )}
       </div>
+      {children}
     </div>
   );
 }

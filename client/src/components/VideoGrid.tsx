@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { CSSProperties } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TileModel } from '../state/tiles';
@@ -32,7 +33,16 @@ function fittedGrid(count: number, height: string): CSSProperties {
   };
 }
 
-export function VideoGrid({ tiles, compact }: { tiles: TileModel[]; compact: boolean }) {
+export function VideoGrid({
+  tiles,
+  compact,
+  overlay,
+}: {
+  tiles: TileModel[];
+  compact: boolean;
+  /** Shown over the spotlighted tiles (the floor's facts). */
+  overlay?: ReactNode;
+}) {
   const { t } = useTranslation();
   const spotlit = tiles.filter((tile) => tile.spotlight);
   const others = tiles.filter((tile) => !tile.spotlight);
@@ -50,8 +60,10 @@ export function VideoGrid({ tiles, compact }: { tiles: TileModel[]; compact: boo
           className="grid grid--spotlight"
           style={fittedGrid(spotlit.length, 'calc(var(--stage-height) - var(--strip-height))')}
         >
-          {spotlit.map((tile) => (
-            <ParticipantTile key={tile.participant.id} tile={tile} />
+          {spotlit.map((tile, i) => (
+            <ParticipantTile key={tile.participant.id} tile={tile}>
+              {i === 0 ? overlay : null}
+            </ParticipantTile>
           ))}
         </div>
         <div className="grid grid--strip">

@@ -24,6 +24,7 @@ import { buildScreenShares, buildTiles, remoteAudioTracks } from '../state/tiles
 import { CriticalAlertsProvider } from '../components/issues/CriticalAlerts';
 import { CommanderBoard } from './commander/CommanderBoard';
 import { RoomDisplay } from './RoomDisplay';
+import { FloorOverlay } from '../components/FloorOverlay';
 import { LobbyScreen } from './LobbyScreen';
 import { OperatorBoard } from './operator/OperatorBoard';
 import { FailedScreen, KickedScreen, LeftScreen } from './SessionEndScreens';
@@ -129,7 +130,7 @@ function LiveSession({ controller, state }: { controller: SessionController; sta
                 ) : (
                   <>
                     {sharing && <ScreenShareStage shares={shares} />}
-                    <VideoGrid tiles={tiles} compact={sharing} />
+                    <VideoGrid tiles={tiles} compact={sharing} overlay={view ? <FloorOverlay view={view} /> : null} />
                   </>
                 )}
               </main>
