@@ -41,8 +41,12 @@ describe('the operator sees a site fail and recover', () => {
       .poll(() => tile.getAttribute('data-status'), { timeout: STATUS_CHANGE_TIMEOUT_MS, interval: 250 })
       .toBe('down');
     const downAfterMs = Date.now() - offlineAt;
+    // The alarm is written to the session's log, then reaches the board: give it the same time.
     await expect
-      .poll(() => operator.page.locator('[data-testid="alarm-entry"][data-site-id="daraa"][data-open="true"]').count())
+      .poll(
+        () => operator.page.locator('[data-testid="alarm-entry"][data-site-id="daraa"][data-open="true"]').count(),
+        { timeout: STATUS_CHANGE_TIMEOUT_MS },
+      )
       .toBeGreaterThan(0);
     await screenshot(operator.page, 'operator-board-daraa-down');
 

@@ -18,7 +18,7 @@ export function AlarmToast({ notice, onDismiss }: { notice: AlarmNotice | null; 
     <Toast
       id={notice.id}
       onDismiss={onDismiss}
-      className={`toast toast--top toast--alarm-${alarm.level}`}
+      className={`toast toast--alarm-${alarm.level}`}
       role="alert"
       testId="alarm-toast"
       data={{ 'site-id': alarm.siteId, level: alarm.level }}

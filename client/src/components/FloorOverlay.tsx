@@ -19,7 +19,9 @@ export function FloorOverlay({ view }: { view: ProceedingsView }) {
   return (
     <div className="floor-overlay" data-testid="floor-overlay" aria-label={t('room.speaking')} role="status">
       <span className="floor-overlay__who" data-testid="floor-overlay-speaker">
-        {[site, speaker.request.forSite ? null : speaker.request.displayName].filter(Boolean).join(' · ')}
+        {[site, speaker.request.forSite || speaker.request.displayName === site ? null : speaker.request.displayName]
+          .filter(Boolean)
+          .join(' · ')}
       </span>
       <Countdown remainingMs={speakerRemainingMs(speaker, now)} testId="floor-overlay-remaining" />
       {item && (

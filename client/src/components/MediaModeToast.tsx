@@ -19,7 +19,7 @@ export function MediaModeToast({
     <Toast
       id={notice.id}
       onDismiss={onDismiss}
-      className="toast toast--info toast--top"
+      className="toast toast--info"
       role="status"
       testId="media-mode-notice"
       data={{ mode: notice.mode, by: notice.by }}

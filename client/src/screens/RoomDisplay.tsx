@@ -80,7 +80,9 @@ export function RoomDisplay({
             <ol>
               {next.map((r) => (
                 <li key={r.id} data-testid="room-next-entry">
-                  {[site(r.siteId), r.forSite ? null : r.displayName].filter(Boolean).join(' · ')}
+                  {[site(r.siteId), r.forSite || r.displayName === site(r.siteId) ? null : r.displayName]
+                    .filter(Boolean)
+                    .join(' · ')}
                 </li>
               ))}
             </ol>

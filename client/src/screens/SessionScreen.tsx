@@ -152,10 +152,12 @@ function LiveSession({ controller, state }: { controller: SessionController; sta
           </>
         )}
         <RemoteAudio tracks={audio} />
-        <NoticeToast notice={state.notice} onDismiss={dismissNotice} />
-        <ModerationToast notice={state.moderation} onDismiss={dismissModeration} />
-        <MediaModeToast notice={state.mediaModeNotice} onDismiss={dismissMediaMode} />
-        <AlarmToast notice={state.isChair ? state.alarmNotice : null} onDismiss={dismissAlarm} />
+        <div className="toasts">
+          <NoticeToast notice={state.notice} onDismiss={dismissNotice} />
+          <ModerationToast notice={state.moderation} onDismiss={dismissModeration} />
+          <MediaModeToast notice={state.mediaModeNotice} onDismiss={dismissMediaMode} />
+          <AlarmToast notice={state.isChair ? state.alarmNotice : null} onDismiss={dismissAlarm} />
+        </div>
       </div>
     </CriticalAlertsProvider>
   );
