@@ -11,6 +11,8 @@ export const CreateSessionBodySchema = z.strictObject({
     .array(z.strictObject({ name: nameText(), names: SiteNamesSchema.optional() }))
     .min(1)
     .max(64),
+  /** Floor mode from the start: only the speaker (and the chair) may open a microphone. Default: on. */
+  floorMode: z.boolean().optional(),
   /** Optional explicit id, so scripts can create a session idempotently. */
   id: z
     .string()

@@ -42,7 +42,14 @@ export const LEAVE_REASONS = ['left', 'timeout'] as const;
 /** Every kind of entry, with its payload. The reducer (`applyEntry`) gives each its meaning. */
 export const LogChangeSchema = z.discriminatedUnion('type', [
   // ---- the session ----
-  entry('session.created', z.strictObject({ session: SessionSchema })),
+  entry(
+    'session.created',
+    z.strictObject({
+      session: SessionSchema,
+      /** Floor mode from the start (joint sessions: on unless the creator turned it off). Absent in older logs: off. */
+      floorMode: z.boolean().optional(),
+    }),
+  ),
   entry('session.status', z.strictObject({ status: SessionStatusSchema })),
   entry('session.locked', z.strictObject({ locked: z.boolean() })),
   entry('session.lobby', z.strictObject({ enabled: z.boolean() })),

@@ -6,7 +6,7 @@ import { DEFAULT_ISSUE_SETTINGS, IssueSchema, IssueSettingsSchema, type Issue } 
 import { applyIssueEvent } from './issueRules.js';
 import type { LogChange, LogEntryBody } from './log.js';
 import { ProceedingsSchema, type Proceedings } from './proceedings.js';
-import { emptyProceedings } from './proceedingsDefaults.js';
+import { DEFAULT_FLOOR_SETTINGS, emptyProceedings } from './proceedingsDefaults.js';
 import { addItem, deleteItem, editItem, finishItem, reorder, startItem } from './agenda.js';
 import { cutOff, endTurn, extend, grant, moveRequest, removeRequest, requestFloor } from './floor.js';
 import { assertUnreachable } from './assert.js';
@@ -51,7 +51,7 @@ export const SessionStateSchema = z.strictObject({
 });
 export type SessionState = z.infer<typeof SessionStateSchema>;
 
-export function initialState(session: Session): SessionState {
+export function initialState(session: Session, floorMode = false): SessionState {
   return {
     session,
     participants: {},
@@ -60,7 +60,7 @@ export function initialState(session: Session): SessionState {
     lobby: {},
     admitted: {},
     removed: {},
-    proceedings: emptyProceedings(),
+    proceedings: emptyProceedings({ ...DEFAULT_FLOOR_SETTINGS, floorMode }),
     issues: {},
     issueKeys: {},
     issueSettings: DEFAULT_ISSUE_SETTINGS,
@@ -98,7 +98,7 @@ const logAlarm = (s: SessionState, alarm: Alarm): Alarm[] => [alarm, ...s.alarmL
  */
 export function applyEntry(state: SessionState | null, e: LogEntryBody): SessionState {
   if (e.type === 'session.created') {
-    return initialState(e.payload.session);
+    return initialState(e.payload.session, e.payload.floorMode);
   }
   if (state === null) {
     throw new Error(`entry ${e.seq} (${e.type}) before the session was created`);
@@ -109,7 +109,7 @@ export function applyEntry(state: SessionState | null, e: LogEntryBody): Session
 function applyChange(s: SessionState, c: LogChange, at: number): SessionState {
   switch (c.type) {
     case 'session.created':
-      return initialState(c.payload.session);
+      return initialState(c.payload.session, c.payload.floorMode);
     case 'session.status':
       return { ...s, session: { ...s.session, status: c.payload.status } };
     case 'session.locked':

@@ -109,4 +109,25 @@ describe('the HTTP API', () => {
       { id: 'homs', name: 'Homs' },
     ]);
   });
+
+  it('a joint session starts in floor mode unless its creator turns it off', async () => {
+    const on = uniqueId('s');
+    expect(
+      (await admin.call('POST', '/api/admin/sessions', { title: 'Plenary', sites: [{ name: 'Daraa' }], id: on }))
+        .status,
+    ).toBe(201);
+    expect((await stateOf(server(), on)).proceedings.settings.floorMode).toBe(true);
+    const off = uniqueId('s');
+    expect(
+      (
+        await admin.call('POST', '/api/admin/sessions', {
+          title: 'Caucus',
+          sites: [{ name: 'Daraa' }],
+          id: off,
+          floorMode: false,
+        })
+      ).status,
+    ).toBe(201);
+    expect((await stateOf(server(), off)).proceedings.settings.floorMode).toBe(false);
+  });
 });

@@ -171,14 +171,21 @@ export class AdminApi {
     return { status: res.status, json: (await res.json()) as Result<unknown> };
   }
 
+  /**
+   * A session as the admin API makes it. Floor mode is off unless asked for: joint sessions
+   * start with it on, but most tests are about something else and let members open their
+   * microphones; the tests of the floor turn it on, and one checks the default.
+   */
   async createSession(
     title: string,
     sites: string[],
     id?: string,
+    { floorMode = false }: { floorMode?: boolean } = {},
   ): Promise<{ session: Session; invites: InviteWire[] }> {
     const { status, json } = await this.call('POST', '/api/admin/sessions', {
       title,
       sites: sites.map((name) => ({ name })),
+      floorMode,
       ...(id ? { id } : {}),
     });
     if (status !== 201 || !json.ok) {

@@ -16,8 +16,9 @@ import { siteArg } from './siteArg.js';
 
 const USAGE = `usage: npm run admin -- <command> [options]
 
-  create-session --title "Title" --site Daraa --site Homs [--id my-session]
+  create-session --title "Title" --site Daraa --site Homs [--id my-session] [--no-floor-mode]
         creates a session and prints a member link per site plus chair, commander and operator links;
+        floor mode is on from the start (only the speaker's microphone opens) unless --no-floor-mode;
         a site may be named in each UI language, English|Arabic|Russian: --site "Daraa|درعا|Дараа"
   invite --session ID --role ROLE [--site SITE_ID] [--name "Display name"] [--ttl SECONDS] [--region REGION]
         issues one more invite link (roles: member chair commander operator interpreter observer);
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
     options: {
       title: { type: 'string' },
       site: { type: 'string', multiple: true },
+      'no-floor-mode': { type: 'boolean' },
       id: { type: 'string' },
       session: { type: 'string' },
       role: { type: 'string' },
@@ -102,6 +104,7 @@ async function main(): Promise<void> {
         body(CreateSessionBodySchema, {
           title: values.title,
           sites: (values.site ?? []).map(siteArg),
+          ...(values['no-floor-mode'] === true ? { floorMode: false } : {}),
           ...(values.id ? { id: values.id } : {}),
         }),
       );

@@ -21,6 +21,8 @@ export interface NewSession {
   siteNames: readonly string[];
   /** Each site's name in the UI languages, by index of `siteNames` (none: the one name everywhere). */
   localNames?: readonly (SiteNames | undefined)[];
+  /** Floor mode from the start (default on: a joint session's rooms are muted unless they have the floor). */
+  floorMode?: boolean;
 }
 
 /** Readable, stable site ids from their names ("Daraa" → "daraa"), unique within a session. */

@@ -127,6 +127,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
         title: body.title,
         siteNames: body.sites.map((s) => s.name),
         localNames: body.sites.map((s) => s.names),
+        ...(body.floorMode === undefined ? {} : { floorMode: body.floorMode }),
       });
       res.status(201).json(ok({ session, invites: defaultInvites(invites, session) }));
     }),

@@ -404,10 +404,10 @@ export class SessionLogs {
   }
 
   /** Starts a session's log with its `session.created` entry; ALREADY_EXISTS if it has one. */
-  async create(session: Session, actor: LogActor): Promise<SessionLog> {
+  async create(session: Session, actor: LogActor, floorMode = true): Promise<SessionLog> {
     const body = {
       type: 'session.created' as const,
-      payload: { session },
+      payload: { session, floorMode },
       seq: 1,
       at: this.clock.now(),
       actor,

@@ -41,7 +41,7 @@ export class SessionService {
 
   async create(input: NewSession, now = Date.now()): Promise<Session> {
     const session = newSession(input, now);
-    await this.logs.create(session, ADMIN);
+    await this.logs.create(session, ADMIN, input.floorMode ?? true);
     this.log.info({ sessionId: session.id, sites: session.sites.length }, 'session created');
     return session;
   }
