@@ -7,7 +7,7 @@ const clientSchemas = Object.fromEntries(Object.entries(REQUESTS).map(([k, v]) =
 import { HandshakeAuthSchema, TokenClaimsSchema } from './auth.js';
 import { CreateInviteBodySchema, CreateSessionBodySchema } from './http.js';
 import { localizedSession, siteLabel } from './domain.js';
-import { SiteIdSchema } from './ids.js';
+import { IssueIdSchema, ParticipantIdSchema, SiteIdSchema } from './ids.js';
 
 // Values that are wrong for every payload, whatever its fields.
 const ALWAYS_BAD: unknown[] = [null, undefined, 0, 'text', true, [], [{}]];
@@ -155,5 +155,15 @@ describe('site names in the UI languages', () => {
   });
   it('a session with nothing to change is the same object (views keep their identity)', () => {
     expect(localizedSession(session, 'en')).toBe(session);
+  });
+});
+
+describe('ids', () => {
+  it('refuses the names every object already has, which would find something in a state map', () => {
+    for (const name of ['toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf']) {
+      expect(IssueIdSchema.safeParse(name).success, name).toBe(false);
+      expect(ParticipantIdSchema.safeParse(name).success, name).toBe(false);
+    }
+    expect(IssueIdSchema.safeParse('iss_3fQx').success).toBe(true);
   });
 });

@@ -74,3 +74,9 @@ describe('session lifecycle', () => {
     expect(canTransition('scheduled', 'in_progress')).toBe(false);
   });
 });
+
+describe('site ids', () => {
+  it('a site named like a property every object has gets a plain id instead', () => {
+    expect(siteIdsFor(['Constructor', 'Homs']).map((s) => s.id)).toEqual(['site-1', 'homs']);
+  });
+});

@@ -2,6 +2,7 @@ import {
   ErrorCode,
   assertUnreachable,
   canTransition,
+  isReservedId,
   SessionIdSchema,
   SiteIdSchema,
   type Participant,
@@ -35,7 +36,7 @@ export function siteIdsFor(names: readonly string[], localNames: readonly (SiteN
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-+|-+$/g, '')
       .slice(0, 48);
-    let id = slug.length > 0 ? slug : `site-${index + 1}`;
+    let id = slug.length > 0 && !isReservedId(slug) ? slug : `site-${index + 1}`;
     for (let n = 2; used.has(id); n++) {
       id = `${slug.length > 0 ? slug : 'site'}-${n}`;
     }
