@@ -40,11 +40,18 @@ describe('an 820 px screen (a tablet standing up)', () => {
         'daraa-narrow',
       );
       await daraa.page.setViewportSize({ width: 820, height: 1180 });
-      // The panel open (on a narrow screen it starts closed): the floor request is in it.
+      // The panel open: the floor request is in it.
       const toggle = daraa.page.getByTestId('panel-toggle');
-      if ((await toggle.getAttribute('aria-expanded')) !== 'true') {
-        await toggle.click();
-      }
+      // Until the user chooses, the panel follows the width: closed at 820 px once the page has
+      // drawn itself at that width.
+      await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('false');
+      const openPanel = async () => {
+        if ((await toggle.getAttribute('aria-expanded')) !== 'true') {
+          await toggle.click();
+        }
+        await expect.poll(() => daraa.page.getByTestId('request-floor').isVisible()).toBe(true);
+      };
+      await openPanel();
       await daraa.page.getByTestId('request-floor').click();
       await expect.poll(async () => (await current(chair)).queue.length).toBe(1);
       const queued = (await current(chair)).queue[0]!;
@@ -57,10 +64,7 @@ describe('an 820 px screen (a tablet standing up)', () => {
       await daraa.page.getByTestId('banner-yield-floor').waitFor();
 
       // The drawer open again: below the banner and above the controls, never over them.
-      if ((await toggle.getAttribute('aria-expanded')) !== 'true') {
-        await toggle.click();
-      }
-      await daraa.page.locator('#proceedings-panel').waitFor();
+      await openPanel();
       expect(await reachable(daraa.page, 'banner-yield-floor')).toBe(true);
       expect(await reachable(daraa.page, 'toggle-mic')).toBe(true);
       await screenshot(daraa.page, 'narrow-820-panel-open');
