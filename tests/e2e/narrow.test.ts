@@ -44,7 +44,7 @@ describe('an 820 px screen (a tablet standing up)', () => {
       const toggle = daraa.page.getByTestId('panel-toggle');
       // Until the user chooses, the panel follows the width: closed at 820 px once the page has
       // drawn itself at that width.
-      await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('false');
+      await expect.poll(() => toggle.getAttribute('aria-expanded'), { timeout: 10_000 }).toBe('false');
       const openPanel = async () => {
         if ((await toggle.getAttribute('aria-expanded')) !== 'true') {
           await toggle.click();
