@@ -1,34 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { IssueIdSchema, ParticipantIdSchema, SiteIdSchema, type Issue } from '@concord/shared';
+import { IssueIdSchema, type Issue } from '@concord/shared';
+import { issueFixture } from '@concord/shared/testing';
 import { NO_ALERTS, isHighlighted, nextCriticalAlerts, openedCritical } from './criticalAlerts';
 
-const homs = SiteIdSchema.parse('homs');
-
 function issue(id: string, overrides: Partial<Issue> = {}): Issue {
-  return {
+  return issueFixture({
     id: IssueIdSchema.parse(id),
     title: 'Shelling reported near the crossing',
-    details: '',
     category: 'other',
-    urgency: 'critical',
-    status: 'raised',
-    siteId: homs,
-    raisedBy: { participantId: ParticipantIdSchema.parse('p1'), displayName: 'Amal', role: 'member', siteId: homs },
-    supporters: [],
-    assignee: null,
-    agendaItemId: null,
-    pinned: false,
     raisedAt: 1_000,
-    acknowledgedAt: null,
-    decidedAt: null,
-    endedAt: null,
-    resolution: null,
-    escalated: { acknowledge: false, decide: false },
-    carriedFrom: null,
-    timeline: [],
-    version: 1,
     ...overrides,
-  };
+  });
 }
 
 describe('new critical issues for those who answer them', () => {

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_ISSUE_SETTINGS,
   IssueIdSchema,
-  ParticipantIdSchema,
   RaiseIssueSchema,
   SiteIdSchema,
   type Issue,
@@ -21,38 +20,14 @@ import {
   supportState,
   visibleIssues,
 } from './issues';
+import { issueFixture } from '@concord/shared/testing';
 
 const homs = SiteIdSchema.parse('homs');
 const daraa = SiteIdSchema.parse('daraa');
 const RAISED_AT = 1_000_000;
 const SECOND = 1000;
 
-function issue(overrides: Partial<Issue> = {}): Issue {
-  return {
-    id: IssueIdSchema.parse('iss_1'),
-    title: 'Water pumping station out of fuel',
-    details: '',
-    category: 'services',
-    urgency: 'critical',
-    status: 'raised',
-    siteId: homs,
-    raisedBy: { participantId: ParticipantIdSchema.parse('p1'), displayName: 'Amal', role: 'member', siteId: homs },
-    supporters: [],
-    assignee: null,
-    agendaItemId: null,
-    pinned: false,
-    raisedAt: RAISED_AT,
-    acknowledgedAt: null,
-    decidedAt: null,
-    endedAt: null,
-    resolution: null,
-    escalated: { acknowledge: false, decide: false },
-    carriedFrom: null,
-    timeline: [],
-    version: 1,
-    ...overrides,
-  };
-}
+const issue = (overrides: Partial<Issue> = {}): Issue => issueFixture(overrides, RAISED_AT);
 
 const settings = DEFAULT_ISSUE_SETTINGS;
 const ackSec = settings.targets.critical.acknowledgeSec;
