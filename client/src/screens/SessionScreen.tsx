@@ -117,7 +117,7 @@ function LiveSession({ controller, state }: { controller: SessionController; sta
                       {sharing && <ScreenShareStage shares={shares} />}
                       <VideoGrid tiles={tiles} compact />
                     </div>
-                    <OperatorBoard controls={mayDo(state, 'health.control')} />
+                    <OperatorBoard controls={mayDo(state, 'health.control')} sites={state.session?.sites} />
                   </>
                 ) : commander && view ? (
                   <>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { HealthUpdate, SiteHealth, SiteStatus } from '@concord/shared';
+import type { HealthUpdate, Site, SiteHealth, SiteStatus } from '@concord/shared';
 import { useAction, useController } from '../../state/controllerContext';
 import {
   HEALTH_STALE_AFTER_MS,
@@ -27,12 +27,17 @@ const MS_PER_SECOND = 1_000;
  * city is seen from across the room, with the server and the alarm log beside them.
  * `controls`: with the operator's levers (media modes, the automatic policy: `health.control`).
  */
-export function OperatorBoard({ controls }: { controls: boolean }) {
+export function OperatorBoard({
+  controls,
+  sites,
+}: {
+  controls: boolean;
+  /** The session's sites, named in the UI language (the board's names come from the server, in one). */
+  sites: readonly Site[] | undefined;
+}) {
   const { t } = useTranslation();
   const controller = useController();
   const board = useStore(controller.healthBoard);
-  // The session's site names in the UI language (the board's come from the server, in one).
-  const sites = useStore(controller.store).session?.sites;
   const named = (site: SiteHealth) => ({ ...site, name: sites?.find((s) => s.id === site.siteId)?.name ?? site.name });
   const now = useNow(CLOCK_TICK_MS);
   const [since] = useState(() => Date.now());
